@@ -1,0 +1,230 @@
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from bonetrack.core.timezones import validate_time_zone
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT, db_index=True)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text="Dates such as 'today' follow this zone."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+
+
+class MenopausalStatus(models.TextChoices):
+    PREMENOPAUSAL = "pre", "Premenopausal"
+    PERIMENOPAUSAL = "peri", "In the menopausal transition"
+    POSTMENOPAUSAL = "post", "Postmenopausal"
+    NOT_APPLICABLE = "n/a", "Not applicable"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class PatientProfileQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PatientProfileQuerySet":
+        """Patients `user` may see: see bonetrack.careteams.access."""
+        from bonetrack.careteams.access import patients_visible_to
+
+        return patients_visible_to(user, self)
+
+
+class PatientProfile(models.Model):
+    """Everything about a patient that the clinical rules read (DOMAIN.md R2, R5)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient_profile")
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    menopausal_status = models.CharField(
+        max_length=8,
+        choices=MenopausalStatus.choices,
+        default=MenopausalStatus.UNKNOWN,
+        help_text="Decides whether T-score categories or Z-score ranges apply (R2).",
+    )
+    height_cm = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(90), MaxValueValidator(250)],
+        verbose_name="height (cm)",
+    )
+    weight_kg = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(25), MaxValueValidator(300)],
+        verbose_name="weight (kg)",
+    )
+    # Clinical risk factors of R5.
+    glucocorticoids = models.BooleanField(
+        "glucocorticoids", default=False, help_text="≥5 mg/day prednisolone (or equivalent) for more than 3 months, ever."
+    )
+    parental_hip_fracture = models.BooleanField("a parent fractured a hip", default=False)
+    current_smoker = models.BooleanField("currently smokes", default=False)
+    alcohol_3_units = models.BooleanField("3 or more units of alcohol a day", default=False)
+    rheumatoid_arthritis = models.BooleanField("rheumatoid arthritis", default=False)
+    # Until treatment records exist, this flag feeds R5.
+    on_osteoporosis_medication = models.BooleanField("currently on osteoporosis medication", default=False)
+    medication_changed_on = models.DateField(
+        "medication last started or changed",
+        null=True,
+        blank=True,
+        help_text="A drug started or changed since the previous scan brings the next scan forward (R5).",
+    )
+    # Set by a clinician; overrides the R5 interval.
+    scan_interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(6), MaxValueValidator(180)],
+        help_text="Set by the care team; wins over the default rule.",
+    )
+    scan_interval_set_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Derived from the scans (dexa app keeps it current) so that reminders can sweep by date.
+    next_scan_due_on = models.DateField(null=True, blank=True, db_index=True)
+    next_scan_due_rule = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientProfileQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+            models.CheckConstraint(condition=Q(menopausal_status__in=MenopausalStatus.values), name="patient_menopause_valid"),
+            models.CheckConstraint(
+                condition=Q(height_cm__isnull=True) | Q(height_cm__range=(90, 250)), name="patient_height_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__range=(25, 300)), name="patient_weight_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(scan_interval_months__isnull=True) | Q(scan_interval_months__range=(6, 180)),
+                name="patient_scan_interval_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on `day`."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def has_clinical_risk_factor(self) -> bool:
+        """Any R5 clinical risk factor other than a fracture (fractures are separate rows)."""
+        return any(
+            (
+                self.glucocorticoids,
+                self.parental_hip_fracture,
+                self.current_smoker,
+                self.alcohol_3_units,
+                self.rheumatoid_arthritis,
+            )
+        )
+
+
+class FractureSite(models.TextChoices):
+    VERTEBRAL = "vertebral", "Vertebra (spine)"
+    HIP = "hip", "Hip"
+    WRIST = "wrist", "Wrist / forearm"
+    HUMERUS = "humerus", "Upper arm (humerus)"
+    PELVIS = "pelvis", "Pelvis"
+    RIB = "rib", "Rib"
+    ANKLE = "ankle", "Ankle"
+    OTHER = "other", "Other"
+
+
+class FractureQuerySet(models.QuerySet):
+    def fragility(self) -> "FractureQuerySet":
+        return self.filter(fragility=True)
+
+
+class Fracture(models.Model):
+    """A fracture in the patient's history; fragility (low-trauma) ones feed R1, R5 and R10."""
+
+    patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="fractures")
+    site = models.CharField(max_length=16, choices=FractureSite.choices)
+    occurred_on = models.DateField("date")
+    fragility = models.BooleanField(
+        "fragility fracture", default=True, help_text="From a fall from standing height or less, or with no injury."
+    )
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FractureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["patient", "occurred_on"])]
+        constraints = [models.CheckConstraint(condition=Q(site__in=FractureSite.values), name="fracture_site_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_site_display()} fracture, {self.occurred_on:%d %b %Y}"

@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bonetrack.careteams.access import patient_view
+from bonetrack.core.timezones import local_today
+
+from .forms import FractureForm, PatientProfileForm, ScanIntervalForm, UserDetailsForm
+from .models import PatientProfile
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def profile_edit(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """The patient's details and risk factors; the care team can also set the scan interval."""
+    can_set_interval = request.user.role in ("clinician", "admin")
+    data = request.POST if request.method == "POST" else None
+    user_form = UserDetailsForm(data, instance=patient.user, prefix="user")
+    profile_form = PatientProfileForm(data, instance=patient, prefix="profile")
+    interval_form = ScanIntervalForm(data, instance=patient, prefix="interval") if can_set_interval else None
+    forms_ = [f for f in (user_form, profile_form, interval_form) if f is not None]
+    if request.method == "POST" and all(f.is_valid() for f in forms_):
+        user_form.save()
+        profile = profile_form.save(commit=False)
+        if interval_form is not None and "scan_interval_months" in interval_form.changed_data:
+            profile.scan_interval_months = interval_form.cleaned_data["scan_interval_months"]
+            profile.scan_interval_set_by = request.user
+        profile.save()
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile", patient_id=patient.pk)
+    return TemplateResponse(
+        request,
+        "accounts/profile_edit.html",
+        {"patient": patient, "user_form": user_form, "profile_form": profile_form, "interval_form": interval_form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def fracture_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """Fracture history, with a form to record one."""
+    form = FractureForm(request.POST or None, patient=patient, today=local_today(patient.user))
+    if request.method == "POST" and form.is_valid():
+        fracture = form.save(commit=False)
+        fracture.patient, fracture.recorded_by = patient, request.user
+        fracture.save()
+        messages.success(request, f"Recorded: {fracture}.")
+        return redirect("accounts:fracture-list", patient_id=patient.pk)
+    return TemplateResponse(
+        request, "accounts/fracture_list.html", {"patient": patient, "form": form, "fractures": patient.fractures.all()}
+    )
+
+
+@require_POST
+@patient_view
+def fracture_delete(request: HttpRequest, patient: PatientProfile, fracture_id: int) -> HttpResponse:
+    fracture = get_object_or_404(patient.fractures, pk=fracture_id)
+    fracture.delete()
+    messages.success(request, f"Deleted: {fracture}.")
+    return redirect("accounts:fracture-list", patient_id=patient.pk)

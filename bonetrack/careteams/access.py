@@ -1,0 +1,67 @@
+"""Who may see which patient. Every view that touches patient data goes through this module.
+
+- a patient sees only themself;
+- a clinician sees the patients whose care team they are on and who have not revoked them;
+- an admin sees everyone.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from bonetrack.accounts.models import PatientProfile, Role
+
+
+def patients_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The patients `user` may see, as a queryset (chainable, evaluated lazily)."""
+    patients = PatientProfile.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return patients.none()
+    if user.role == Role.ADMIN:
+        return patients
+    if user.role == Role.CLINICIAN:
+        return patients.filter(
+            care_team_memberships__clinician=user, care_team_memberships__revoked_at__isnull=True, user__is_active=True
+        )
+    return patients.filter(user=user)
+
+
+def can_view_patient(user, patient: PatientProfile) -> bool:
+    return patients_visible_to(user).filter(pk=patient.pk).exists()
+
+
+def get_visible_patient(user, patient_id: int) -> PatientProfile:
+    """The patient with this id if `user` may see them, else 404 (never 403: ids of others are not confirmed)."""
+    return get_object_or_404(patients_visible_to(user).select_related("user"), pk=patient_id)
+
+
+def patient_view(view):
+    """Decorate a view taking `patient_id`: it receives the visible `patient` instead, or the request 404s."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, patient_id: int, *args, **kwargs):
+        patient = get_visible_patient(request.user, patient_id)
+        request.patient = patient
+        return view(request, patient, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(*roles: str):
+    """Allow only signed-in users whose role is in `roles` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

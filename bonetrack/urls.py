@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("bonetrack.core.urls")),
+    path("", include("bonetrack.accounts.urls")),
+    path("", include("bonetrack.careteams.urls")),
+    path("", include("bonetrack.dashboard.urls")),
+    path("", include("bonetrack.audit.urls")),
+    path("", include("bonetrack.reminders.urls")),
+    path("", include("bonetrack.clinic.urls")),
+    path("", include("dexa.urls")),
+    path("", include("nutrition.urls")),
+    path("", include("exercise.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DexaConfig(AppConfig):
+    name = "dexa"
+    verbose_name = "DEXA results"

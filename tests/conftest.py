@@ -1,0 +1,47 @@
+import pytest
+
+from tests.authz import World, build_world
+from tests.factories import AdminFactory, ClinicianFactory, MembershipFactory, PatientFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings, tmp_path):
+    """Test-only settings: a fast hasher and email kept in memory."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory()
+
+
+@pytest.fixture
+def clinician(db, patient):
+    """A clinician on `patient`'s care team."""
+    clinician = ClinicianFactory()
+    MembershipFactory(patient=patient, clinician=clinician)
+    return clinician
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient.user)
+    return client
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Every role of the authorization matrix around one patient."""
+    return build_world()
