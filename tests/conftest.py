@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.authz import World, build_world
 from tests.factories import AdminFactory, ClinicianFactory, MembershipFactory, PatientFactory
@@ -9,6 +10,8 @@ def _fast_tests(settings, tmp_path):
     """Test-only settings: a fast hasher and email kept in memory."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # allauth keeps its rate-limit counters in the cache: start every test with none.
+    cache.clear()
 
 
 @pytest.fixture
