@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite is xdist-safe (own test databases, spare ports); two workers match the two-core machines.
+PYTEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE := bonetrack.settings
 
 .PHONY: run test bench lint check-deploy venv clean
@@ -22,8 +24,8 @@ run: venv
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} PORT=$(PORT) $(PY) -m bonetrack.devrun
 
 test: venv
-	@$(PY) -m bonetrack.testsetup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m bonetrack.testsetup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) manage.py bench $(BENCH_ARGS)
