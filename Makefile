@@ -28,7 +28,7 @@ test: venv
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv
-	$(PY) manage.py bench $(BENCH_ARGS)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py bench $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

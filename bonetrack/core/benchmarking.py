@@ -12,6 +12,7 @@ Seeding runs once, in ORDER, after the accounts bench module has created the peo
 
 import datetime as dt
 import random
+import time
 from dataclasses import dataclass, field
 
 
@@ -47,3 +48,33 @@ class BenchResult:
     runs: int = 1
     budget: dict = field(default_factory=dict)
     note: str = ""
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The `fraction` (0–1) percentile of `samples`, interpolating between the nearest ranks."""
+    ordered = sorted(samples)
+    if not ordered:
+        raise ValueError("no samples")
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def time_calls(name: str, call, *, runs: int = 30, warmup: int = 3, budget: dict | None = None, note: str = "") -> BenchResult:
+    """Run `call()` `warmup` times untimed, then `runs` times; p50/p95 in milliseconds (for `measure`)."""
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return BenchResult(
+        name=name,
+        p50_ms=round(percentile(samples, 0.5), 2),
+        p95_ms=round(percentile(samples, 0.95), 2),
+        runs=runs,
+        budget=budget or {},
+        note=note,
+    )
