@@ -38,6 +38,7 @@ def start_embedded_redis(port: int) -> subprocess.Popen:
             "--logfile",
             str(VAR_DIR / "redis.log"),
         ],
+        process_group=0,
     )
     client = redis.Redis(port=port, socket_connect_timeout=0.2)
     for _ in range(50):
@@ -69,15 +70,16 @@ def main() -> None:
     processes: list[tuple[str, subprocess.Popen]] = []
 
     def stop(*_, code: int = 0):
+        # One SIGTERM each, newest first, so that Redis outlives the worker's warm shutdown.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for _, process in reversed(processes):
             if process.poll() is None:
                 process.terminate()
-        deadline = time.monotonic() + 10
-        for _, process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         sys.exit(code)
 
     signal.signal(signal.SIGINT, stop)
@@ -96,7 +98,8 @@ def main() -> None:
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
     }
     for name, command in commands.items():
-        processes.append((name, subprocess.Popen(command, cwd=BASE_DIR, env=env)))  # noqa: S603
+        # Own process groups: Ctrl-C reaches only this script, which then stops each child once, in order.
+        processes.append((name, subprocess.Popen(command, cwd=BASE_DIR, env=env, process_group=0)))  # noqa: S603
 
     wait_for_port(int(port), processes)
     print(
