@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from bonetrack.core.timezones import time_zone_choices
+from bonetrack.core.widgets import LongSelect
 
 from .models import Fracture, PatientProfile, User
 
@@ -31,7 +32,7 @@ class PatientSignupForm(forms.Form):
         help_text="Sex assigned at birth; bone-density reference ranges depend on it.",
     )
     menopausal_status = forms.ChoiceField(choices=PatientProfile._meta.get_field("menopausal_status").choices, initial="unknown")
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC", widget=LongSelect)
 
     field_order = [
         "email",
@@ -56,7 +57,7 @@ class PatientSignupForm(forms.Form):
 
 
 class UserDetailsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, widget=LongSelect)
 
     class Meta:
         model = User

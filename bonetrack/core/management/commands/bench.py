@@ -70,7 +70,7 @@ class Command(BaseCommand):
         # Time what production runs: no DEBUG (no query log, no template debugging), but the test Client's host.
         settings.DEBUG = False
         # WhiteNoise looks for collected files when DEBUG is off; finders serve them here instead.
-        warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+        warnings.filterwarnings("ignore", message="No directory at")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
         name = use_bench_database()
