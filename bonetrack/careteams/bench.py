@@ -11,8 +11,8 @@ ORDER = 5
 
 def pages(ctx: BenchContext) -> list[BenchPage]:
     return [
-        BenchPage("patient list (clinician, 500 patients)", reverse("careteams:patient-list"), ctx.clinician),
-        BenchPage("patient list (admin, everyone)", reverse("careteams:patient-list"), ctx.admin),
+        BenchPage("patient list (clinician with 500 patients, page 1)", reverse("careteams:patient-list"), ctx.clinician),
+        BenchPage("patient list (admin, page 1)", reverse("careteams:patient-list"), ctx.admin),
         BenchPage("care team (patient)", reverse("careteams:care-team", args=[ctx.patient.pk]), ctx.patient.user),
     ]
 

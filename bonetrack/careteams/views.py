@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,13 +10,16 @@ from bonetrack.accounts.models import PatientProfile
 
 from .access import patient_view, patients_visible_to, role_required
 
+PATIENTS_PER_PAGE = 50
+
 
 @require_GET
 @role_required("clinician", "admin")
 def patient_list(request: HttpRequest) -> HttpResponse:
     """The patients the signed-in clinician (or admin) may see."""
-    patients = patients_visible_to(request.user).select_related("user").order_by("user__last_name", "user__first_name")
-    return TemplateResponse(request, "careteams/patient_list.html", {"patients": patients})
+    patients = patients_visible_to(request.user).select_related("user").order_by("user__last_name", "user__first_name", "pk")
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "careteams/patient_list.html", {"patients": page.object_list, "page": page})
 
 
 @require_GET

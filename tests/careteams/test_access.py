@@ -115,3 +115,17 @@ class TestRevocationThroughTheCareTeamPage:
         assert not can_view_patient(membership.clinician, patient)
         membership.restore(by=admin)
         assert can_view_patient(membership.clinician, patient)
+
+
+def test_the_patient_list_pages_through_a_long_list(client, django_assert_max_num_queries):
+    clinician = ClinicianFactory()
+    patients = [MembershipFactory(clinician=clinician).patient for _ in range(55)]
+    client.force_login(clinician)
+    with django_assert_max_num_queries(9):
+        first = client.get(reverse("careteams:patient-list"))
+    assert len(first.context["patients"]) == 50
+    assert "55 patients, showing 1–50." in first.content.decode()
+    second = client.get(reverse("careteams:patient-list"), {"page": 2})
+    shown = {p.pk for p in first.context["patients"]} | {p.pk for p in second.context["patients"]}
+    assert shown == {p.pk for p in patients}
+    assert 'rel="prev"' in second.content.decode()

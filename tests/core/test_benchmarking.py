@@ -41,4 +41,4 @@ def test_accounts_bench_seeds_500_patients_on_one_clinicians_list():
     assert ctx.admin.role == "admin"
     names = [page.name for page in accounts_bench.pages(ctx) + careteams_bench.pages(ctx)]
     assert "dashboard (patient, heavy)" in names
-    assert "patient list (clinician, 500 patients)" in names
+    assert "patient list (clinician with 500 patients, page 1)" in names
