@@ -13,8 +13,8 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	@# --no-compile: Python compiles what it imports on first use; compiling all of plotly up front takes most of the install.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
 	@touch $@
 
 run: venv
