@@ -1,0 +1,155 @@
+"""A patient's scans in memory: per-site changes (R4), summaries (R1–R3) and the rows behind the chart and table."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import rules
+from .models import DexaScan, SiteMeasurement
+
+CHANGE_PRIORITY = (rules.LOSS, rules.GAIN, rules.STABLE, rules.NOT_COMPARABLE)
+
+
+@dataclass
+class SiteResult:
+    measurement: SiteMeasurement
+    vs_previous: rules.Change | None = None
+    vs_baseline: rules.Change | None = None
+
+    @property
+    def site(self) -> str:
+        return self.measurement.site
+
+
+@dataclass
+class ScanSummary:
+    category: str
+    diagnosis: str
+    lowest_t_score: Decimal | None
+    lowest_t_site: str
+    change_status: str
+    improvement: str
+    note: str = ""
+
+
+@dataclass
+class ScanHistory:
+    """Every scan of one patient, oldest first, each with `results` (one SiteResult per measured site)."""
+
+    scans: list[DexaScan] = field(default_factory=list)
+
+    @property
+    def latest(self) -> DexaScan | None:
+        return self.scans[-1] if self.scans else None
+
+    def rows(self) -> list[dict]:
+        """One row per site measurement, oldest first: what the chart and its table show."""
+        rows = []
+        for scan in self.scans:
+            for result in scan.results:
+                m, change = result.measurement, result.vs_previous
+                rows.append(
+                    {
+                        "scan_id": scan.pk,
+                        "date": scan.scanned_on,
+                        "site": m.site,
+                        "site_label": rules.SITE_LABELS[m.site],
+                        "side": m.get_side_display() if m.side else "",
+                        "t_score": m.t_score,
+                        "z_score": m.z_score,
+                        "bmd": m.bmd,
+                        "change": _change_text(change),
+                        "significance": change.label if change else "Baseline",
+                        "change_status": change.status if change else "",
+                        "improvement": scan.improvement if m.site == scan.lowest_t_site else "",
+                        "category": scan.get_category_display(),
+                        "make": scan.make_label,
+                    }
+                )
+        return rows
+
+    def improvements(self) -> list[DexaScan]:
+        return [scan for scan in self.scans if scan.improvement]
+
+
+def _change_text(change: rules.Change | None) -> str:
+    if change is None:
+        return "First scan at this site"
+    if change.delta is None:
+        return "Not comparable (different scanner make)"
+    return f"{change.delta:+.3f} g/cm² ({change.percent:+}%)"
+
+
+def comparable(a: DexaScan, b: DexaScan) -> bool:
+    return rules.same_make(a.make, a.model, b.make, b.model)
+
+
+def site_change(earlier: DexaScan, earlier_m: SiteMeasurement, later: DexaScan, later_m: SiteMeasurement) -> rules.Change:
+    """R4 for one site; the facility's own LSC applies when both scans were done there."""
+    facility_lsc = later.facility.lsc_for(later_m.site) if earlier.facility_id == later.facility_id else None
+    return rules.bmd_change(
+        later_m.site, earlier_m.bmd, later_m.bmd, comparable=comparable(earlier, later), facility_lsc=facility_lsc
+    )
+
+
+def build_history(scans: list[DexaScan]) -> ScanHistory:
+    """Attach per-site changes to scans given oldest first, each with `measurement_list` loaded."""
+    first_seen: dict[str, tuple[DexaScan, SiteMeasurement]] = {}
+    last_seen: dict[str, tuple[DexaScan, SiteMeasurement]] = {}
+    for scan in scans:
+        scan.results = []
+        for m in sorted(scan.measurement_list, key=lambda m: rules.SITES.index(m.site)):
+            result = SiteResult(m)
+            if m.site in last_seen:
+                result.vs_previous = site_change(*last_seen[m.site], scan, m)
+                result.vs_baseline = site_change(*first_seen[m.site], scan, m)
+            first_seen.setdefault(m.site, (scan, m))
+            last_seen[m.site] = (scan, m)
+            scan.results.append(result)
+    return ScanHistory(scans)
+
+
+def load_history(patient) -> ScanHistory:
+    """All of a patient's scans with their measurements and facilities, in one query."""
+    by_scan: dict[int, DexaScan] = {}
+    measurements = defaultdict(list)
+    rows = (
+        SiteMeasurement.objects.filter(scan__patient=patient)
+        .select_related("scan__facility")
+        .order_by("scan__scanned_on", "scan_id", "site")
+    )
+    for m in rows:
+        by_scan.setdefault(m.scan_id, m.scan)
+        measurements[m.scan_id].append(m)
+    scans = list(by_scan.values())
+    for scan in scans:
+        scan.measurement_list = measurements[scan.pk]
+    return build_history(scans)
+
+
+def summarize(history: ScanHistory, patient, fragility_fracture_dates: list) -> list[ScanSummary]:
+    """R1–R3 for each scan of `history` (oldest first): category, sticky diagnosis, change and improvement."""
+    summaries, categories = [], []
+    for scan in history.scans:
+        population = rules.score_population(
+            sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(scan.scanned_on)
+        )
+        fractured = any(day <= scan.scanned_on for day in fragility_fracture_dates)
+        category = rules.classify_scan([r.measurement.reading for r in scan.results], population, fragility_fracture=fractured)
+        improvement = rules.improvement(categories[-1], category.code) if categories else ""
+        categories.append(category.code)
+        statuses = {r.vs_previous.status for r in scan.results if r.vs_previous}
+        change_status = next((status for status in CHANGE_PRIORITY if status in statuses), "")
+        lowest = category.lowest
+        summaries.append(
+            ScanSummary(
+                category=category.code,
+                diagnosis=rules.diagnosis_of_record([c for c in categories if c]),
+                lowest_t_score=lowest.t_score if lowest else None,
+                lowest_t_site=lowest.site if lowest else "",
+                change_status=change_status,
+                improvement=improvement,
+                note=category.note,
+            )
+        )
+    return summaries
