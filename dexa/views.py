@@ -23,7 +23,9 @@ MAX_UPLOAD_BYTES = 1_000_000
 
 
 def _scan(patient: PatientProfile, scan_id: int) -> DexaScan:
-    return get_object_or_404(DexaScan.objects.for_patient(patient).select_related("facility"), pk=scan_id)
+    scan = get_object_or_404(DexaScan.objects.for_patient(patient).select_related("facility", "verified_by"), pk=scan_id)
+    scan.patient = patient  # already loaded (with its user) by patient_view
+    return scan
 
 
 def can_change(user, scan: DexaScan) -> bool:
@@ -108,6 +110,7 @@ def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
     history = load_history(patient)
     shown = next(s for s in history.scans if s.pk == scan.pk)
     revisions = scan.revisions.select_related("changed_by")
+    shown.verified_by = scan.verified_by if scan.verified_by_id else None
     return TemplateResponse(
         request,
         "dexa/scan_detail.html",
