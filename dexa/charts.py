@@ -1,6 +1,5 @@
 """The T-score trend chart: a pure function of the rows (see history.ScanHistory.rows)."""
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,23 +55,29 @@ def _hover(row: dict) -> str:
 
 def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = ()) -> go.Figure:
     """T-score over time: one line per site, a marker per scan, labelled category bands and improvement marks."""
+    return go.Figure(tscore_figure_data(rows, spans))
+
+
+def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
+    """The same figure as plain Plotly JSON data (no validation pass: pages render it on every request)."""
     low, high = y_range(rows)
-    fig = go.Figure()
+    traces = []
     for site, style in SITE_STYLES.items():
         site_rows = [row for row in rows if row["site"] == site]
         if not site_rows:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=[row["date"].isoformat() for row in site_rows],
-                y=[float(row["t_score"]) for row in site_rows],
-                name=rules.SITE_LABELS[site],
-                mode="lines+markers",
-                line={"color": style["color"], "dash": style["dash"], "width": 2.5},
-                marker={"symbol": style["symbol"], "size": 10, "color": style["color"], "line": {"width": 1, "color": "#fff"}},
-                hovertext=[_hover(row) for row in site_rows],
-                hoverinfo="text",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [row["date"].isoformat() for row in site_rows],
+                "y": [float(row["t_score"]) for row in site_rows],
+                "name": rules.SITE_LABELS[site],
+                "mode": "lines+markers",
+                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "marker": {"symbol": style["symbol"], "size": 10, "color": style["color"], "line": {"width": 1, "color": "#fff"}},
+                "hovertext": [_hover(row) for row in site_rows],
+                "hoverinfo": "text",
+            }
         )
     shapes, annotations = [], []
     for label, bottom, top, fill in BANDS:
@@ -156,22 +161,22 @@ def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = ()) -> go.
                     "bgcolor": "rgba(255,255,255,0.85)",
                 }
             )
-    fig.update_layout(
-        shapes=shapes,
-        annotations=annotations,
-        margin={"l": 56, "r": 16, "t": 36, "b": 48},
-        yaxis={"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
-        xaxis={"title": {"text": "Scan date"}, "type": "date"},
-        legend={"orientation": "h", "y": -0.2},
-        hovermode="closest",
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font={"family": "system-ui, sans-serif", "size": 13},
-        height=420,
-    )
-    return fig
+    layout = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "margin": {"l": 56, "r": 16, "t": 36, "b": 48},
+        "yaxis": {"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
+        "xaxis": {"title": {"text": "Scan date"}, "type": "date"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "closest",
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "height": 420,
+    }
+    return {"data": traces, "layout": layout}
 
 
 def figure_json(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
-    """The figure as plain JSON data for `|json_script`."""
-    return json.loads(build_tscore_figure(rows, spans).to_json())
+    """The figure for `|json_script`: the plain data, which `build_tscore_figure` validates in the tests."""
+    return tscore_figure_data(rows, spans)

@@ -1,11 +1,10 @@
 """A patient's scans in memory: per-site changes (R4), summaries (R1–R3) and the rows behind the chart and table."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import rules
-from .models import DexaScan, SiteMeasurement
+from .models import DexaScan, Facility, SiteMeasurement
 
 CHANGE_PRIORITY = (rules.LOSS, rules.GAIN, rules.STABLE, rules.NOT_COMPARABLE)
 
@@ -109,22 +108,45 @@ def build_history(scans: list[DexaScan]) -> ScanHistory:
     return ScanHistory(scans)
 
 
+M_FIELDS = [f.attname for f in SiteMeasurement._meta.concrete_fields]
+S_FIELDS = [f.attname for f in DexaScan._meta.concrete_fields]
+F_FIELDS = [f.attname for f in Facility._meta.concrete_fields]
+
+
+def history_values(patient) -> list[tuple]:
+    """Every measurement of the patient with its scan and facility, as plain tuples (one query, no model instances)."""
+    return list(
+        SiteMeasurement.objects.filter(scan__patient=patient)
+        .order_by("scan__scanned_on", "scan_id", "site")
+        .values_list(*M_FIELDS, *(f"scan__{name}" for name in S_FIELDS), *(f"scan__facility__{name}" for name in F_FIELDS))
+    )
+
+
+def history_from_values(values: list[tuple]) -> ScanHistory:
+    """Build the scans (oldest first) from `history_values` rows; each scan and facility is created once."""
+    m_end, s_end = len(M_FIELDS), len(M_FIELDS) + len(S_FIELDS)
+    scans: dict[int, DexaScan] = {}
+    facilities: dict[int, Facility] = {}
+    for row in values:
+        scan_values = row[m_end:s_end]
+        scan = scans.get(scan_values[0])
+        if scan is None:
+            scan = scans[scan_values[0]] = DexaScan.from_db("default", S_FIELDS, scan_values)
+            facility_values = row[s_end:]
+            facility = facilities.get(facility_values[0])
+            if facility is None:
+                facility = facilities[facility_values[0]] = Facility.from_db("default", F_FIELDS, facility_values)
+            scan.facility = facility
+            scan.measurement_list = []
+        measurement = SiteMeasurement.from_db("default", M_FIELDS, row[:m_end])
+        measurement.scan = scan
+        scan.measurement_list.append(measurement)
+    return build_history(list(scans.values()))
+
+
 def load_history(patient) -> ScanHistory:
     """All of a patient's scans with their measurements and facilities, in one query."""
-    by_scan: dict[int, DexaScan] = {}
-    measurements = defaultdict(list)
-    rows = (
-        SiteMeasurement.objects.filter(scan__patient=patient)
-        .select_related("scan__facility")
-        .order_by("scan__scanned_on", "scan_id", "site")
-    )
-    for m in rows:
-        by_scan.setdefault(m.scan_id, m.scan)
-        measurements[m.scan_id].append(m)
-    scans = list(by_scan.values())
-    for scan in scans:
-        scan.measurement_list = measurements[scan.pk]
-    return build_history(scans)
+    return history_from_values(history_values(patient))
 
 
 def summarize(history: ScanHistory, patient, fragility_fracture_dates: list) -> list[ScanSummary]:

@@ -1,10 +1,19 @@
 """The patient dashboard's bone density panel: chart, table and the summary cards, in one query."""
 
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
 from . import rules
 from .charts import figure_json
-from .history import ScanHistory, load_history
+from .history import ScanHistory, history_from_values, history_values, load_history
 
 ORDER = 10
+# Bump when the panel's markup changes, so cached fragments from an older release are not served.
+PANEL_CACHE_VERSION = 1
+PANEL_CACHE_SECONDS = 24 * 3600
 
 
 def bone_summary(patient, history: ScanHistory | None = None) -> dict:
@@ -32,5 +41,39 @@ def bone_summary(patient, history: ScanHistory | None = None) -> dict:
     }
 
 
+def summary_html(patient, id_suffix: str) -> str:
+    return summary_fragment(patient, id_suffix)[0]
+
+
+def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
+    """The rendered cards, chart and table, and whether there are scans.
+
+    The fragment is cached under a hash of every value it shows, so any change to a scan, a facility's LSC or
+    the patient's due date gives a new key (one query either way).
+    """
+    values = history_values(patient)
+    inputs = (
+        PANEL_CACHE_VERSION,
+        id_suffix,
+        patient.pk,
+        patient.sex,
+        patient.menopausal_status,
+        patient.date_of_birth,
+        patient.next_scan_due_on,
+        patient.next_scan_due_rule,
+        patient.scan_interval_months,
+        values,
+    )
+    key = "dexa:summary:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        summary = bone_summary(patient, history_from_values(values))
+        html = render_to_string(
+            "dexa/_bone_summary.html", {"summary": summary, "id_suffix": id_suffix, "figure_id": f"dexa-figure-{id_suffix}"}
+        )
+        cache.set(key, html, PANEL_CACHE_SECONDS)
+    return mark_safe(html), bool(values)  # noqa: S308 - rendered by our own autoescaping template above
+
+
 def dashboard_panel(request, patient, today) -> dict:
-    return {"template": "dexa/_dashboard_panel.html", "summary": bone_summary(patient), "today": today}
+    return {"template": "dexa/_dashboard_panel.html", "patient": patient, "body": summary_html(patient, "dash")}

@@ -8,7 +8,7 @@ from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
 from .models import DexaScan
-from .panels import bone_summary
+from .panels import summary_fragment
 
 KINDS = {"scan": "Scans", "category": "Category changes"}
 TONES = {"normal": "ok", "osteopenia": "warning", "osteoporosis": "danger", "severe": "danger", "z_below": "warning"}
@@ -63,7 +63,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
 
 def timeline_header(request, patient) -> dict | None:
     """The T-score chart and cards above the clinician timeline (None when there are no scans)."""
-    summary = bone_summary(patient)
-    if summary["latest"] is None:
+    body, has_scans = summary_fragment(patient, "timeline")
+    if not has_scans:
         return None
-    return {"template": "dexa/_timeline_header.html", "summary": summary}
+    return {"template": "dexa/_timeline_header.html", "patient": patient, "body": body}

@@ -25,7 +25,7 @@ def _seed():
 
 
 def test_patient_sees_the_chart_adds_a_scan_and_a_clinician_verifies_it(live_server, sign_in, page, browser):
-    patient, facility = _seed()
+    patient, _ = _seed()
     clinician = ClinicianFactory(email="dr@example.org")
     MembershipFactory(patient=patient, clinician=clinician)
     console_errors = []

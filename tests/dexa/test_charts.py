@@ -87,3 +87,12 @@ def test_empty_rows_give_bands_and_no_traces():
     fig = build_tscore_figure([])
     assert len(fig.data) == 0
     assert len(_bands(fig)) == 3
+
+
+def test_page_json_is_the_validated_figure():
+    from dexa.charts import figure_json
+
+    data = figure_json(ROWS)
+    fig = build_tscore_figure(ROWS)  # plotly validates every property here
+    assert [t["name"] for t in data["data"]] == [t.name for t in fig.data]
+    assert len(data["layout"]["shapes"]) == len(fig.layout.shapes) == 5

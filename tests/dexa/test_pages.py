@@ -111,3 +111,16 @@ def test_empty_state_invites_the_first_scan(patient_client, patient):
 def test_bone_density_tab_is_current_on_scan_pages(clinician_client, patient):
     html = clinician_client.get(reverse("dexa:scan-list", kwargs={"patient_id": patient.pk})).content.decode()
     assert re.search(r'<a href="/patients/\d+/scans/" aria-current="page">Bone density</a>', html)
+
+
+def test_cached_panel_follows_every_change(patient_client, patient):
+    from dexa.models import Facility
+
+    seed_years(patient, 1)
+    url = reverse("dashboard:patient-dashboard", kwargs={"patient_id": patient.pk})
+    assert "default LSC 0.025" in patient_client.get(url).content.decode()
+    Facility.objects.update(lsc_lumbar_spine=D("0.004"))  # an admin edits the facility's LSC
+    refresh_next_scan_due(patient)
+    html = patient_client.get(url).content.decode()
+    assert "facility LSC 0.004" in html
+    assert "Significant loss" in html  # −0.004 g/cm², exactly the LSC

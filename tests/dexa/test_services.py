@@ -176,3 +176,16 @@ def test_timeline_events_newest_first_with_improvements(patient, django_assert_m
 def test_measurement_factory_defaults_are_valid():
     m = MeasurementFactory()
     m.full_clean()
+
+
+def test_admin_lsc_change_updates_stored_changes(admin_user, client, patient):
+    clinic = FacilityFactory(name="Clinic")
+    make_scan(patient, dt.date(2016, 1, 10), {"lumbar_spine": ("0.800", "-2.0")}, facility=clinic)
+    make_scan(patient, dt.date(2018, 1, 10), {"lumbar_spine": ("0.812", "-1.9")}, facility=clinic)
+    refresh_next_scan_due(patient)
+    assert DexaScan.objects.newest_first().first().change_status == "stable"  # default LSC 0.024
+    client.force_login(admin_user)
+    url = reverse("admin:dexa_facility_change", args=[clinic.pk])
+    response = client.post(url, {"name": "Clinic", "lsc_lumbar_spine": "0.010"})
+    assert response.status_code == 302
+    assert DexaScan.objects.newest_first().first().change_status == "gain"
