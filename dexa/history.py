@@ -3,9 +3,12 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import rules
-from .models import DexaScan, Facility, SiteMeasurement
+from django.urls import reverse
 
+from . import rules
+from .models import DexaScan, Facility, Side, SiteMeasurement
+
+SIDE_LABELS = dict(Side.choices)
 CHANGE_PRIORITY = (rules.LOSS, rules.GAIN, rules.STABLE, rules.NOT_COMPARABLE)
 
 
@@ -45,15 +48,20 @@ class ScanHistory:
         """One row per site measurement, oldest first: what the chart and its table show."""
         rows = []
         for scan in self.scans:
+            url = reverse("dexa:scan-detail", kwargs={"patient_id": scan.patient_id, "scan_id": scan.pk})
+            date_label = f"{scan.scanned_on.day} {scan.scanned_on:%b %Y}"
             for result in scan.results:
                 m, change = result.measurement, result.vs_previous
                 rows.append(
                     {
                         "scan_id": scan.pk,
+                        "url": url,
                         "date": scan.scanned_on,
+                        "date_label": date_label,
+                        "t_label": f"{m.t_score:+.1f}",
                         "site": m.site,
                         "site_label": rules.SITE_LABELS[m.site],
-                        "side": m.get_side_display() if m.side else "",
+                        "side": SIDE_LABELS[m.side] if m.side else "",
                         "t_score": m.t_score,
                         "z_score": m.z_score,
                         "bmd": m.bmd,
@@ -61,8 +69,6 @@ class ScanHistory:
                         "significance": change.label if change else "Baseline",
                         "change_status": change.status if change else "",
                         "improvement": scan.improvement if m.site == scan.lowest_t_site else "",
-                        "category": scan.get_category_display(),
-                        "make": scan.make_label,
                     }
                 )
         return rows

@@ -16,7 +16,7 @@ from .forms import ScanEntry
 from .history import load_history
 from .importing import COLUMNS, import_commit, parse_csv
 from .models import DexaScan, Source
-from .panels import bone_summary
+from .panels import summary_html
 
 STAFF = ("clinician", "admin")
 MAX_UPLOAD_BYTES = 1_000_000
@@ -43,14 +43,13 @@ def _done(request, url: str) -> HttpResponse:
 @patient_view
 def scan_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """The T-score chart, the summary cards and every scan, newest first."""
-    summary = bone_summary(patient)
     return TemplateResponse(
         request,
         "dexa/scan_list.html",
         {
             "patient": patient,
-            "summary": summary,
-            "scans": list(reversed(summary["history"].scans)),
+            "summary_html": summary_html(patient, "list"),
+            "scans": DexaScan.objects.for_patient(patient).newest_first().select_related("facility"),
             "is_staff": request.user.role in STAFF,
         },
     )
