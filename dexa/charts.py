@@ -103,11 +103,13 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
                 "xref": "paper",
                 "yref": "y",
                 "x": 0.005,
-                "y": (y0 + y1) / 2,
+                "y": y1,
                 "xanchor": "left",
+                "yanchor": "top",
                 "text": label,
                 "showarrow": False,
                 "font": {"size": 12, "color": "#1c2a33"},
+                "bgcolor": "rgba(255, 255, 255, 0.8)",
             }
         )
     for edge in (rules.NORMAL_FROM, rules.OSTEOPOROSIS_AT):
