@@ -1,5 +1,6 @@
 """The T-score trend chart: a pure function of the rows (see history.ScanHistory.rows)."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,15 @@ def y_range(rows: Sequence[dict]) -> tuple[float, float]:
     low = min([*values, -3.5]) - 0.5
     high = max([*values, 0.5]) + 0.5
     return low, high
+
+
+def x_range(rows: Sequence[dict]) -> list[str] | None:
+    """The time axis, with free space on the right where the band labels sit clear of the lines."""
+    if not rows:
+        return None
+    first, last = min(row["date"] for row in rows), max(row["date"] for row in rows)
+    span = max((last - first).days, 365)
+    return [(first - dt.timedelta(days=span * 0.06)).isoformat(), (last + dt.timedelta(days=span * 0.4)).isoformat()]
 
 
 def _hover(row: dict) -> str:
@@ -98,18 +108,21 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
                 "name": label,
             }
         )
+        name, rule = label.split(" (", 1)
         annotations.append(
             {
                 "xref": "paper",
                 "yref": "y",
-                "x": 0.005,
-                "y": y1,
-                "xanchor": "left",
-                "yanchor": "top",
-                "text": label,
+                "x": 0.995,
+                "y": (y0 + y1) / 2,
+                "xanchor": "right",
+                "yanchor": "middle",
+                "align": "right",
+                "text": f"<b>{name}</b><br>{rule.rstrip(')')}",
                 "showarrow": False,
-                "font": {"size": 12, "color": "#1c2a33"},
-                "bgcolor": "rgba(255, 255, 255, 0.8)",
+                "font": {"size": 11, "color": "#1c2a33"},
+                "bgcolor": "rgba(255, 255, 255, 0.6)",
+                "name": label,
             }
         )
     for edge in (rules.NORMAL_FROM, rules.OSTEOPOROSIS_AT):
@@ -154,7 +167,8 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
                     "y": float(row["t_score"]),
                     "xref": "x",
                     "yref": "y",
-                    "text": f"★ {row['improvement']}",
+                    "text": "★ Improvement",
+                    "hovertext": row["improvement"],
                     "showarrow": True,
                     "arrowhead": 2,
                     "ax": 0,
@@ -168,7 +182,7 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
         "annotations": annotations,
         "margin": {"l": 56, "r": 16, "t": 36, "b": 48},
         "yaxis": {"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
-        "xaxis": {"title": {"text": "Scan date"}, "type": "date"},
+        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows)},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",

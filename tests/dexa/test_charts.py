@@ -55,11 +55,19 @@ def test_band_edges_are_exactly_minus_one_and_minus_two_and_a_half():
 
 
 def test_bands_are_labelled_and_improvements_marked():
-    texts = [a.text for a in build_tscore_figure(ROWS).layout.annotations]
-    assert "Normal (T ≥ −1.0)" in texts
-    assert "Osteopenia (−2.5 < T < −1.0)" in texts
-    assert "Osteoporosis (T ≤ −2.5)" in texts
-    assert "★ Moved out of the osteoporosis range" in texts
+    annotations = build_tscore_figure(ROWS).layout.annotations
+    texts = [a.text for a in annotations]
+    assert "<b>Normal</b><br>T ≥ −1.0" in texts
+    assert "<b>Osteopenia</b><br>−2.5 < T < −1.0" in texts
+    assert "<b>Osteoporosis</b><br>T ≤ −2.5" in texts
+    (mark,) = [a for a in annotations if a.text == "★ Improvement"]
+    assert (mark.x, mark.y, mark.hovertext) == ("2020-01-01", -2.3, "Moved out of the osteoporosis range")
+
+
+def test_time_axis_leaves_room_for_the_labels_right_of_the_last_scan():
+    start, end = build_tscore_figure(ROWS).layout.xaxis.range
+    assert start < "2018-01-01"
+    assert end > "2022-12-01"
 
 
 def test_hover_has_date_site_t_bmd_change_and_significance():
