@@ -189,3 +189,27 @@ def test_admin_lsc_change_updates_stored_changes(admin_user, client, patient):
     response = client.post(url, {"name": "Clinic", "lsc_lumbar_spine": "0.010"})
     assert response.status_code == 302
     assert DexaScan.objects.newest_first().first().change_status == "gain"
+
+
+def test_worklist_cells_and_timeline_header_render(patient):
+    from django.template import Context
+    from django.template.loader import get_template, render_to_string
+
+    make_scan(patient, dt.date(2016, 1, 10), {"lumbar_spine": ("0.700", "-2.8")})
+    make_scan(patient, dt.date(2019, 1, 10), {"lumbar_spine": ("0.800", "-2.1")})
+    refresh_next_scan_due(patient)
+    row = worklist.annotate(PatientProfile.objects.filter(pk=patient.pk), dt.date(2024, 1, 1)).get()
+    cells = {
+        column.key: get_template(column.template).template.render(Context({"patient": row, "value": getattr(row, column.key)}))
+        for column in worklist.COLUMNS
+    }
+    assert "<strong>Osteoporosis</strong>" in cells["dexa_diagnosis"]
+    assert "latest: Osteopenia (low bone mass)" in cells["dexa_diagnosis"]
+    assert "-2.1" in cells["dexa_lowest_t"] and "Lumbar spine" in cells["dexa_lowest_t"]
+    assert "Significant gain" in cells["dexa_change"]
+    assert "10 Jan 2019" in cells["dexa_last_scan_on"]
+    assert "2 to verify" in cells["dexa_unverified"]
+    header = timeline.timeline_header(None, patient)
+    html = render_to_string(header["template"], {"header": header, "patient": patient})
+    assert 'data-figure="dexa-figure-timeline"' in html
+    assert '<script id="dexa-figure-timeline" type="application/json">' in html
