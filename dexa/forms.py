@@ -20,6 +20,14 @@ from .models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def keep_typing(form: forms.BaseForm) -> None:
+    """Inline validation swaps the form: its inputs keep what the user is typing (htmx hx-preserve)."""
+    for field in form.fields.values():
+        field.widget.attrs["hx-preserve"] = "true"
+
+
 BMD_MESSAGE = f"BMD must be between {BMD_MIN} and {BMD_MAX} g/cm²."
 SCORE_MESSAGE = f"Enter a score between {SCORE_MIN} and +{SCORE_MAX}."
 
@@ -52,6 +60,7 @@ class ScanForm(forms.ModelForm):
         self.fields["facility"].required = False
         self.fields["facility"].empty_label = "Choose a facility"
         self.fields["make"].choices = [("", "Choose the make"), *ScannerMake.choices]
+        keep_typing(self)
 
     def clean_scanned_on(self):
         day = self.cleaned_data["scanned_on"]
@@ -104,8 +113,7 @@ class SiteForm(forms.Form):
         self.fields["side"].choices = [("", "Not stated"), *Side.choices[1:]]
         if site == rules.LUMBAR_SPINE:
             del self.fields["side"]
-        for field in self.fields.values():
-            field.widget.attrs["aria-describedby"] = f"{site}-legend"
+        keep_typing(self)
 
     @property
     def is_filled(self) -> bool:

@@ -135,3 +135,8 @@ def scan_delete(*, scan: DexaScan) -> None:
     patient = scan.patient
     scan.delete()
     refresh_next_scan_due(patient)
+
+
+def refresh_after_interval_change(sender, patient: PatientProfile, **kwargs) -> None:
+    """Receiver for the clinician workspace's `scan_interval_changed` signal."""
+    refresh_next_scan_due(patient)

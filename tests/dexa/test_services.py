@@ -213,3 +213,14 @@ def test_worklist_cells_and_timeline_header_render(patient):
     html = render_to_string(header["template"], {"header": header, "patient": patient})
     assert 'data-figure="dexa-figure-timeline"' in html
     assert '<script id="dexa-figure-timeline" type="application/json">' in html
+
+
+def test_interval_change_receiver_refreshes_the_due_date(patient):
+    from dexa.services import refresh_after_interval_change
+
+    make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("1.050", "-0.4")})
+    PatientProfile.objects.filter(pk=patient.pk).update(scan_interval_months=36)
+    patient.refresh_from_db()
+    refresh_after_interval_change(PatientProfile, patient=patient, by=None)
+    patient.refresh_from_db()
+    assert patient.next_scan_due_on == dt.date(2024, 4, 1)
