@@ -1,4 +1,4 @@
-"""Summaries, next scan date, database constraints and the read helpers other apps use."""
+"""Summaries, next scan date, database constraints and the read functions other apps call."""
 
 import datetime as dt
 from decimal import Decimal as D
