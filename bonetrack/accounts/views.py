@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bonetrack.careteams.access import patient_view
 from bonetrack.core.timezones import local_today
+from dexa.services import refresh_next_scan_due
 
 from .forms import FractureForm, PatientProfileForm, ScanIntervalForm, UserDetailsForm
 from .models import PatientProfile
@@ -28,6 +29,8 @@ def profile_edit(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
             profile.scan_interval_months = interval_form.cleaned_data["scan_interval_months"]
             profile.scan_interval_set_by = request.user
         profile.save()
+        # Risk factors, medication and the clinician's interval all move the next scan date (R5).
+        refresh_next_scan_due(profile)
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile", patient_id=patient.pk)
     return TemplateResponse(

@@ -1,0 +1,198 @@
+"""The T-score trend chart: a pure function of the rows (see history.ScanHistory.rows)."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from . import rules
+
+# Okabe–Ito colours (safe for the common colour-vision deficiencies), each site also with its own marker and dash.
+SITE_STYLES = {
+    rules.LUMBAR_SPINE: {"color": "#0072B2", "symbol": "circle", "dash": "solid"},
+    rules.TOTAL_HIP: {"color": "#D55E00", "symbol": "square", "dash": "dash"},
+    rules.FEMORAL_NECK: {"color": "#009E73", "symbol": "diamond", "dash": "dot"},
+    rules.RADIUS_33: {"color": "#CC79A7", "symbol": "triangle-up", "dash": "dashdot"},
+}
+# Bands: light, distinct in lightness as well as hue, and each labelled in the plot.
+BANDS = (
+    ("Normal (T ≥ −1.0)", float(rules.NORMAL_FROM), None, "rgba(86, 180, 233, 0.10)"),
+    ("Osteopenia (−2.5 < T < −1.0)", float(rules.OSTEOPOROSIS_AT), float(rules.NORMAL_FROM), "rgba(230, 159, 0, 0.14)"),
+    ("Osteoporosis (T ≤ −2.5)", None, float(rules.OSTEOPOROSIS_AT), "rgba(120, 120, 120, 0.20)"),
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A shaded period along the time axis (e.g. a medication course), drawn behind the lines."""
+
+    start: object
+    end: object
+    label: str
+
+
+def y_range(rows: Sequence[dict]) -> tuple[float, float]:
+    values = [float(row["t_score"]) for row in rows]
+    low = min([*values, -3.5]) - 0.5
+    high = max([*values, 0.5]) + 0.5
+    return low, high
+
+
+def x_range(rows: Sequence[dict]) -> list[str] | None:
+    """The time axis, with free space on the right where the band labels sit clear of the lines."""
+    if not rows:
+        return None
+    first, last = min(row["date"] for row in rows), max(row["date"] for row in rows)
+    span = max((last - first).days, 365)
+    return [(first - dt.timedelta(days=span * 0.06)).isoformat(), (last + dt.timedelta(days=span * 0.4)).isoformat()]
+
+
+def _hover(row: dict) -> str:
+    side = f" ({row['side']})" if row.get("side") else ""
+    lines = [
+        f"<b>{row['date']:%d %b %Y}</b>",
+        f"{row['site_label']}{side}",
+        f"T-score {row['t_score']:+}",
+        f"BMD {row['bmd']} g/cm²",
+        f"Change: {row['change']}",
+        f"{row['significance']}",
+    ]
+    if row.get("improvement"):
+        lines.append(f"★ {row['improvement']}")
+    return "<br>".join(lines)
+
+
+def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = ()) -> go.Figure:
+    """T-score over time: one line per site, a marker per scan, labelled category bands and improvement marks."""
+    return go.Figure(tscore_figure_data(rows, spans))
+
+
+def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
+    """The same figure as plain Plotly JSON data (no validation pass: pages render it on every request)."""
+    low, high = y_range(rows)
+    traces = []
+    for site, style in SITE_STYLES.items():
+        site_rows = [row for row in rows if row["site"] == site]
+        if not site_rows:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [row["date"].isoformat() for row in site_rows],
+                "y": [float(row["t_score"]) for row in site_rows],
+                "name": rules.SITE_LABELS[site],
+                "mode": "lines+markers",
+                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "marker": {"symbol": style["symbol"], "size": 10, "color": style["color"], "line": {"width": 1, "color": "#fff"}},
+                "hovertext": [_hover(row) for row in site_rows],
+                "hoverinfo": "text",
+            }
+        )
+    shapes, annotations = [], []
+    for label, bottom, top, fill in BANDS:
+        y0 = low if bottom is None else bottom
+        y1 = high if top is None else top
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": y0,
+                "y1": y1,
+                "fillcolor": fill,
+                "line": {"width": 0},
+                "layer": "below",
+                "name": label,
+            }
+        )
+        name, rule = label.split(" (", 1)
+        annotations.append(
+            {
+                "xref": "paper",
+                "yref": "y",
+                "x": 0.995,
+                "y": (y0 + y1) / 2,
+                "xanchor": "right",
+                "yanchor": "middle",
+                "align": "right",
+                "text": f"<b>{name}</b><br>{rule.rstrip(')')}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#1c2a33"},
+                "bgcolor": "rgba(255, 255, 255, 0.6)",
+                "name": label,
+            }
+        )
+    for edge in (rules.NORMAL_FROM, rules.OSTEOPOROSIS_AT):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": float(edge),
+                "y1": float(edge),
+                "line": {"color": "#4f5f6b", "width": 1, "dash": "dot"},
+                "layer": "below",
+            }
+        )
+    for span in spans:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": str(span.start),
+                "x1": str(span.end),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "rgba(0, 114, 178, 0.08)",
+                "line": {"width": 0},
+                "layer": "below",
+                "name": span.label,
+            }
+        )
+        annotations.append(
+            {"xref": "x", "yref": "paper", "x": str(span.start), "y": 1.0, "yanchor": "bottom", "xanchor": "left",
+             "text": span.label, "showarrow": False, "font": {"size": 11}}
+        )  # fmt: skip
+    for row in rows:
+        if row.get("improvement"):
+            annotations.append(
+                {
+                    "x": row["date"].isoformat(),
+                    "y": float(row["t_score"]),
+                    "xref": "x",
+                    "yref": "y",
+                    "text": "★ Improvement",
+                    "hovertext": row["improvement"],
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "ax": 0,
+                    "ay": -36,
+                    "font": {"size": 12, "color": "#1c2a33"},
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                }
+            )
+    layout = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "margin": {"l": 56, "r": 16, "t": 36, "b": 48},
+        "yaxis": {"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
+        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows)},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "closest",
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "height": 420,
+    }
+    return {"data": traces, "layout": layout}
+
+
+def figure_json(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
+    """The figure for `|json_script`: the plain data, which `build_tscore_figure` validates in the tests."""
+    return tscore_figure_data(rows, spans)

@@ -1,0 +1,195 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from . import rules
+
+BMD_MIN, BMD_MAX = Decimal("0.200"), Decimal("2.000")
+SCORE_MIN, SCORE_MAX = Decimal("-7.0"), Decimal("6.0")
+SCORE_WARN_LOW, SCORE_WARN_HIGH = Decimal("-5.0"), Decimal("4.0")
+
+
+class ScannerMake(models.TextChoices):
+    HOLOGIC = "hologic", "Hologic"
+    GE_LUNAR = "ge_lunar", "GE Lunar"
+    OTHER = "other", "Other"
+
+
+class Source(models.TextChoices):
+    SELF_REPORTED = "self", "Self-reported"
+    CLINICIAN = "clinician", "Clinician-entered"
+    IMPORTED = "imported", "Imported"
+
+
+class Site(models.TextChoices):
+    LUMBAR_SPINE = rules.LUMBAR_SPINE, rules.SITE_LABELS[rules.LUMBAR_SPINE]
+    TOTAL_HIP = rules.TOTAL_HIP, rules.SITE_LABELS[rules.TOTAL_HIP]
+    FEMORAL_NECK = rules.FEMORAL_NECK, rules.SITE_LABELS[rules.FEMORAL_NECK]
+    RADIUS_33 = rules.RADIUS_33, rules.SITE_LABELS[rules.RADIUS_33]
+
+
+class Side(models.TextChoices):
+    NONE = "", "Not applicable"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class Category(models.TextChoices):
+    NONE = "", "No category"
+    NORMAL = rules.NORMAL, rules.CATEGORY_LABELS[rules.NORMAL]
+    OSTEOPENIA = rules.OSTEOPENIA, rules.CATEGORY_LABELS[rules.OSTEOPENIA]
+    OSTEOPOROSIS = rules.OSTEOPOROSIS, rules.CATEGORY_LABELS[rules.OSTEOPOROSIS]
+    SEVERE = rules.SEVERE, rules.CATEGORY_LABELS[rules.SEVERE]
+    Z_BELOW = rules.Z_BELOW, rules.CATEGORY_LABELS[rules.Z_BELOW]
+    Z_WITHIN = rules.Z_WITHIN, rules.CATEGORY_LABELS[rules.Z_WITHIN]
+
+
+def _lsc_field(site: str):
+    return models.DecimalField(
+        f"LSC, {rules.SITE_LABELS[site]} (g/cm²)",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=f"Least significant change (2.77 × precision error). Empty: the default "
+        f"{rules.DEFAULT_LSC_FRACTION[site] * 100:.1f}% of the earlier BMD is used.",
+    )
+
+
+class Facility(models.Model):
+    """Where scans are done, with the clinic's own least significant change per site (R4)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    lsc_lumbar_spine = _lsc_field(rules.LUMBAR_SPINE)
+    lsc_total_hip = _lsc_field(rules.TOTAL_HIP)
+    lsc_femoral_neck = _lsc_field(rules.FEMORAL_NECK)
+    lsc_radius_33 = _lsc_field(rules.RADIUS_33)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"lsc_{site}__isnull": True}) | Q(**{f"lsc_{site}__gt": 0}), name=f"facility_lsc_{site}_positive"
+            )
+            for site in rules.SITES
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lsc_for(self, site: str) -> Decimal | None:
+        return getattr(self, f"lsc_{site}")
+
+
+class DexaScanQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> "DexaScanQuerySet":
+        return self.filter(patient=patient)
+
+    def chronological(self) -> "DexaScanQuerySet":
+        return self.order_by("scanned_on", "pk")
+
+    def newest_first(self) -> "DexaScanQuerySet":
+        return self.order_by("-scanned_on", "-pk")
+
+    def unverified(self) -> "DexaScanQuerySet":
+        return self.filter(verified_at__isnull=True)
+
+
+class DexaScan(models.Model):
+    """One DEXA examination. The summary fields are derived from the measurements by `services.refresh_next_scan_due`."""
+
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="dexa_scans")
+    scanned_on = models.DateField("scan date")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="scans")
+    make = models.CharField("scanner make", max_length=16, choices=ScannerMake.choices)
+    model = models.CharField("scanner model", max_length=80, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # NOTE: derived summary, denormalized so that worklists and safety rules read one row per patient.
+    category = models.CharField(max_length=16, choices=Category.choices, blank=True)
+    diagnosis = models.CharField("diagnosis of record", max_length=16, choices=Category.choices, blank=True)
+    lowest_t_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    lowest_t_site = models.CharField(max_length=16, choices=Site.choices, blank=True)
+    change_status = models.CharField(max_length=16, blank=True, help_text="Most notable per-site change since the previous scan.")
+    improvement = models.CharField(max_length=80, blank=True)
+
+    objects = DexaScanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scanned_on", "-pk"]
+        get_latest_by = "scanned_on"
+        indexes = [models.Index(fields=["patient", "scanned_on"]), models.Index(fields=["patient", "verified_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "scanned_on", "facility"], name="dexa_one_scan_per_day_and_facility"),
+            models.CheckConstraint(condition=Q(make__in=ScannerMake.values), name="dexa_scan_make_valid"),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="dexa_scan_source_valid"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="dexa_scan_category_valid"),
+            models.CheckConstraint(condition=Q(diagnosis__in=Category.values), name="dexa_scan_diagnosis_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DEXA scan of {self.scanned_on:%d %b %Y} at {self.facility}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def make_label(self) -> str:
+        return " ".join(part for part in (self.get_make_display(), self.model) if part)
+
+
+class SiteMeasurement(models.Model):
+    """BMD, T-score and Z-score at one site of one scan."""
+
+    scan = models.ForeignKey(DexaScan, on_delete=models.CASCADE, related_name="measurements")
+    site = models.CharField(max_length=16, choices=Site.choices)
+    side = models.CharField(max_length=5, choices=Side.choices, blank=True)
+    bmd = models.DecimalField("BMD (g/cm²)", max_digits=4, decimal_places=3)
+    t_score = models.DecimalField("T-score", max_digits=3, decimal_places=1)
+    z_score = models.DecimalField("Z-score", max_digits=3, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["scan", "site"]
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "site"], name="dexa_one_measurement_per_site"),
+            models.CheckConstraint(condition=Q(site__in=Site.values), name="dexa_site_valid"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="dexa_side_valid"),
+            models.CheckConstraint(condition=~Q(site=Site.LUMBAR_SPINE) | Q(side=""), name="dexa_spine_has_no_side"),
+            models.CheckConstraint(condition=Q(bmd__gte=BMD_MIN, bmd__lte=BMD_MAX), name="dexa_bmd_plausible"),
+            models.CheckConstraint(condition=Q(t_score__gte=SCORE_MIN, t_score__lte=SCORE_MAX), name="dexa_t_score_plausible"),
+            models.CheckConstraint(
+                condition=Q(z_score__isnull=True) | Q(z_score__gte=SCORE_MIN, z_score__lte=SCORE_MAX),
+                name="dexa_z_score_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_site_display()}: BMD {self.bmd}, T {self.t_score}"
+
+    @property
+    def reading(self) -> rules.Reading:
+        return rules.Reading(self.site, self.t_score, self.z_score)
+
+
+class ScanRevision(models.Model):
+    """One change to a scan (entry, correction, verification): who, when, and each field's before → after."""
+
+    scan = models.ForeignKey(DexaScan, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=16)  # created | corrected | verified
+    changes = models.JSONField(default=list, help_text='[{"field": ..., "before": ..., "after": ...}]')
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,79 @@
+"""The patient dashboard's bone density panel: chart, table and the summary cards, in one query."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import rules
+from .charts import figure_json
+from .history import ScanHistory, history_from_values, history_values, load_history
+
+ORDER = 10
+# Bump when the panel's markup changes, so cached fragments from an older release are not served.
+PANEL_CACHE_VERSION = 1
+PANEL_CACHE_SECONDS = 24 * 3600
+
+
+def bone_summary(patient, history: ScanHistory | None = None) -> dict:
+    """Everything the cards, chart and table show, from the scans (one query) and the profile already loaded."""
+    history = history if history is not None else load_history(patient)
+    latest = history.latest
+    rows = history.rows()
+    population = None
+    if latest is not None:
+        population = rules.score_population(
+            sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(latest.scanned_on)
+        )
+    return {
+        "patient": patient,
+        "history": history,
+        "latest": latest,
+        "rows": rows,
+        "table_rows": list(reversed(rows)),
+        "figure": figure_json(rows) if rows else None,
+        "improvements": history.improvements(),
+        "population_note": population.note if population else "",
+        "uses_t_score": population.uses_t_score if population else True,
+        "lowest_site_label": rules.SITE_LABELS.get(latest.lowest_t_site, "") if latest else "",
+        "interval_set_by_clinician": bool(patient.scan_interval_months),
+    }
+
+
+def summary_html(patient, id_suffix: str) -> str:
+    return summary_fragment(patient, id_suffix)[0]
+
+
+def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
+    """The rendered cards, chart and table, and whether there are scans.
+
+    The fragment is cached under a hash of every value it shows, so any change to a scan, a facility's LSC or
+    the patient's due date gives a new key (one query either way).
+    """
+    values = history_values(patient)
+    inputs = (
+        PANEL_CACHE_VERSION,
+        id_suffix,
+        patient.pk,
+        patient.sex,
+        patient.menopausal_status,
+        patient.date_of_birth,
+        patient.next_scan_due_on,
+        patient.next_scan_due_rule,
+        patient.scan_interval_months,
+        values,
+    )
+    key = "dexa:summary:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        summary = bone_summary(patient, history_from_values(values))
+        html = render_to_string(
+            "dexa/_bone_summary.html", {"summary": summary, "id_suffix": id_suffix, "figure_id": f"dexa-figure-{id_suffix}"}
+        )
+        cache.set(key, html, PANEL_CACHE_SECONDS)
+    return mark_safe(html), bool(values)  # noqa: S308 - rendered by our own autoescaping template above
+
+
+def dashboard_panel(request, patient, today) -> dict:
+    return {"template": "dexa/_dashboard_panel.html", "patient": patient, "body": summary_html(patient, "dash")}

@@ -1,0 +1,142 @@
+"""Workflows that touch several models: saving a scan with its sites and history, verifying, deleting, and keeping
+each scan's summary and the patient's next scan date current."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from bonetrack.accounts.models import PatientProfile
+
+from . import rules
+from .history import ScanHistory, load_history, summarize
+from .models import DexaScan, ScanRevision, SiteMeasurement
+
+SUMMARY_FIELDS = ("category", "diagnosis", "lowest_t_score", "lowest_t_site", "change_status", "improvement")
+
+
+def apply_summaries(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> list[DexaScan]:
+    """Set the derived fields on the scans in memory; return the scans whose summary changed."""
+    changed = []
+    for scan, summary in zip(history.scans, summarize(history, patient, fragility_fracture_dates), strict=True):
+        values = {name: getattr(summary, name) for name in SUMMARY_FIELDS}
+        if any(getattr(scan, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(scan, name, value)
+            changed.append(scan)
+    return changed
+
+
+def situation(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> rules.ScanSituation | None:
+    """What R5 reads from the latest scan and the profile."""
+    latest = history.latest
+    if latest is None:
+        return None
+    previous = history.scans[-2] if len(history.scans) > 1 else None
+    return rules.ScanSituation(
+        latest_scan_on=latest.scanned_on,
+        previous_scan_on=previous.scanned_on if previous else None,
+        category=latest.category,
+        diagnosis=latest.diagnosis,
+        lowest_t=latest.lowest_t_score,
+        on_medication=patient.on_osteoporosis_medication,
+        medication_changed_on=patient.medication_changed_on,
+        risk_factor=patient.has_clinical_risk_factor or bool(fragility_fracture_dates),
+        clinician_interval_months=patient.scan_interval_months,
+    )
+
+
+def next_scan(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> rules.NextScan:
+    current = situation(history, patient, fragility_fracture_dates)
+    if current is None:
+        return rules.NextScan(None, "No scan recorded yet: the next date is set from the first scan.")
+    return rules.next_scan_due(current)
+
+
+def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
+    """Recompute every scan's summary (R1–R4) and the patient's next scan due date (R5); save what changed."""
+    fracture_dates = list(patient.fractures.fragility().values_list("occurred_on", flat=True))
+    history = load_history(patient)
+    changed = apply_summaries(history, patient, fracture_dates)
+    if changed:
+        DexaScan.objects.bulk_update(changed, SUMMARY_FIELDS)
+    due = next_scan(history, patient, fracture_dates)
+    rule = due.rule[: PatientProfile._meta.get_field("next_scan_due_rule").max_length]
+    if (patient.next_scan_due_on, patient.next_scan_due_rule) != (due.due_on, rule):
+        patient.next_scan_due_on, patient.next_scan_due_rule = due.due_on, rule
+        patient.save(update_fields=["next_scan_due_on", "next_scan_due_rule"])
+    return due
+
+
+def snapshot(scan: DexaScan, measurements: list[SiteMeasurement]) -> dict[str, str]:
+    """The user-visible values of a scan, flattened for the correction history."""
+    values = {
+        "Scan date": scan.scanned_on.isoformat(),
+        "Facility": str(scan.facility),
+        "Scanner make": scan.get_make_display(),
+        "Scanner model": scan.model,
+    }
+    for m in measurements:
+        label = rules.SITE_LABELS[m.site]
+        values[f"{label}: side"] = m.get_side_display() if m.side else ""
+        values[f"{label}: BMD"] = f"{m.bmd}"
+        values[f"{label}: T-score"] = f"{m.t_score}"
+        values[f"{label}: Z-score"] = "" if m.z_score is None else f"{m.z_score}"
+    return values
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[dict]:
+    keys = list(before) + [k for k in after if k not in before]
+    return [
+        {"field": k, "before": before.get(k, ""), "after": after.get(k, "")}
+        for k in keys
+        if before.get(k, "") != after.get(k, "")
+    ]
+
+
+@transaction.atomic
+def scan_save(*, scan: DexaScan, measurements: list[SiteMeasurement], user) -> DexaScan:
+    """Create or correct a scan with exactly `measurements` (unsaved rows, one per site), recording the revision."""
+    creating = scan.pk is None
+    before = {} if creating else snapshot(DexaScan.objects.get(pk=scan.pk), list(scan.measurements.all()))
+    if creating:
+        scan.entered_by = user
+    scan.full_clean(exclude=["patient", "facility", *SUMMARY_FIELDS])
+    scan.save()
+    kept = {m.site for m in measurements}
+    scan.measurements.exclude(site__in=kept).delete()
+    existing = {m.site: m for m in scan.measurements.all()}
+    for m in measurements:
+        row = existing.get(m.site, m)  # update a stored site in place, so its id is kept
+        row.side, row.bmd, row.t_score, row.z_score, row.scan = m.side, m.bmd, m.t_score, m.z_score, scan
+        row.full_clean(exclude=["scan"])
+        row.save()
+    changes = diff(before, snapshot(scan, measurements))
+    if creating or changes:
+        ScanRevision.objects.create(scan=scan, changed_by=user, action="created" if creating else "corrected", changes=changes)
+    refresh_next_scan_due(scan.patient)
+    return scan
+
+
+@transaction.atomic
+def scan_verify(*, scan: DexaScan, user) -> DexaScan:
+    """A clinician confirms the values match the report."""
+    if scan.is_verified:
+        return scan
+    scan.verified_by, scan.verified_at = user, timezone.now()
+    scan.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    ScanRevision.objects.create(
+        scan=scan, changed_by=user, action="verified", changes=[{"field": "Verified", "before": "No", "after": "Yes"}]
+    )
+    refresh_next_scan_due(scan.patient)
+    return scan
+
+
+@transaction.atomic
+def scan_delete(*, scan: DexaScan) -> None:
+    patient = scan.patient
+    scan.delete()
+    refresh_next_scan_due(patient)
+
+
+def refresh_after_interval_change(sender, patient: PatientProfile, **kwargs) -> None:
+    """Receiver for the clinician workspace's `scan_interval_changed` signal."""
+    refresh_next_scan_due(patient)

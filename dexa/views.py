@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from bonetrack.accounts.models import PatientProfile
+from bonetrack.careteams.access import patient_view
+from bonetrack.core.timezones import local_today
+
+from . import services
+from .forms import ScanEntry
+from .history import load_history
+from .importing import COLUMNS, import_commit, parse_csv
+from .models import DexaScan, Source
+from .panels import summary_html
+
+STAFF = ("clinician", "admin")
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+def _scan(patient: PatientProfile, scan_id: int) -> DexaScan:
+    scan = get_object_or_404(DexaScan.objects.for_patient(patient).select_related("facility", "verified_by"), pk=scan_id)
+    scan.patient = patient  # already loaded (with its user) by patient_view
+    return scan
+
+
+def can_change(user, scan: DexaScan) -> bool:
+    """The care team may correct any scan; a patient only their own self-reported scans not yet verified."""
+    if user.role in STAFF:
+        return True
+    return scan.source == Source.SELF_REPORTED and not scan.is_verified and scan.patient.user_id == user.pk
+
+
+def _done(request, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+@patient_view
+def scan_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """The T-score chart, the summary cards and every scan, newest first."""
+    return TemplateResponse(
+        request,
+        "dexa/scan_list.html",
+        {
+            "patient": patient,
+            "summary_html": summary_html(patient, "list"),
+            "scans": DexaScan.objects.for_patient(patient).newest_first().select_related("facility"),
+            "is_staff": request.user.role in STAFF,
+        },
+    )
+
+
+def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> HttpResponse:
+    """Add or correct a scan. htmx requests with `_validate` only validate (inline errors), never save."""
+    today = local_today(patient.user)
+    entry = ScanEntry(request.POST if request.method == "POST" else None, patient=patient, today=today, instance=scan)
+    validating = request.method == "POST" and request.POST.get("_validate") == "1"
+    confirm_needed = False
+    if request.method == "POST":
+        valid = entry.is_valid()
+        if validating:
+            entry.quiet_empty_errors()
+        elif valid:
+            confirm_needed = bool(entry.warnings()) and request.POST.get("confirm_unusual") != "1"
+            if not confirm_needed:
+                source = Source.SELF_REPORTED if request.user.role == "patient" else Source.CLINICIAN
+                saved = entry.save(user=request.user, source=source)
+                if scan is None and request.user.role == "clinician":
+                    services.scan_verify(scan=saved, user=request.user)
+                messages.success(request, f"Saved: {saved}." if scan is None else f"Corrected: {saved}.")
+                return _done(request, reverse("dexa:scan-list", kwargs={"patient_id": patient.pk}))
+    context = {
+        "patient": patient,
+        "entry": entry,
+        "scan": scan,
+        "warnings": entry.warnings() if request.method == "POST" else [],
+        "confirm_needed": confirm_needed,
+        "action": request.path,
+    }
+    template = "dexa/scan_form.html#scan-form" if request.htmx else "dexa/scan_form.html"
+    return TemplateResponse(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def scan_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    return _entry_view(request, patient, None)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def scan_edit(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+    scan = _scan(patient, scan_id)
+    if not can_change(request.user, scan):
+        raise PermissionDenied
+    return _entry_view(request, patient, scan)
+
+
+@require_GET
+@patient_view
+def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+    """One scan's sites with their changes against the previous scan and the baseline, and its correction history."""
+    scan = _scan(patient, scan_id)
+    history = load_history(patient)
+    shown = next(s for s in history.scans if s.pk == scan.pk)
+    revisions = scan.revisions.select_related("changed_by")
+    shown.verified_by = scan.verified_by if scan.verified_by_id else None
+    return TemplateResponse(
+        request,
+        "dexa/scan_detail.html",
+        {
+            "patient": patient,
+            "scan": shown,
+            "revisions": revisions,
+            "can_change": can_change(request.user, scan),
+            "can_verify": request.user.role == "clinician" and not scan.is_verified,
+        },
+    )
+
+
+@require_POST
+@patient_view
+def scan_verify(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+    scan = _scan(patient, scan_id)
+    if request.user.role != "clinician":
+        raise PermissionDenied
+    services.scan_verify(scan=scan, user=request.user)
+    messages.success(request, f"Verified: {scan}.")
+    return _done(request, reverse("dexa:scan-detail", kwargs={"patient_id": patient.pk, "scan_id": scan.pk}))
+
+
+@require_POST
+@patient_view
+def scan_delete(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+    scan = _scan(patient, scan_id)
+    if not can_change(request.user, scan):
+        raise PermissionDenied
+    label = str(scan)
+    services.scan_delete(scan=scan)
+    messages.success(request, f"Deleted: {label}.")
+    return _done(request, reverse("dexa:scan-list", kwargs={"patient_id": patient.pk}))
+
+
+def _require_staff(user) -> None:
+    if user.role not in STAFF:
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def scan_import(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """GET: the upload form. POST: commit the previewed file, all rows or none."""
+    _require_staff(request.user)
+    today = local_today(patient.user)
+    context = {"patient": patient, "columns": COLUMNS, "preview": None, "text": ""}
+    if request.method == "POST":
+        text = request.POST.get("csv_text", "")
+        try:
+            created = import_commit(patient=patient, text=text, user=request.user, today=today)
+        except ValueError as error:
+            context |= {"preview": parse_csv(text, patient=patient, today=today), "text": text, "commit_error": str(error)}
+            return TemplateResponse(request, "dexa/scan_import.html", context)
+        messages.success(request, f"Imported {len(created)} scan{'s' if len(created) != 1 else ''}.")
+        return redirect("dexa:scan-list", patient_id=patient.pk)
+    return TemplateResponse(request, "dexa/scan_import.html", context)
+
+
+@require_POST
+@patient_view
+def scan_import_preview(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """Parse an uploaded CSV and show every row with its errors; nothing is saved here."""
+    _require_staff(request.user)
+    context = {"patient": patient, "columns": COLUMNS, "preview": None, "text": ""}
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["upload_error"] = "Choose a CSV file to upload."
+    elif upload.size > MAX_UPLOAD_BYTES:
+        context["upload_error"] = "The file is larger than 1 MB; split it."
+    else:
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            context["upload_error"] = "The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."
+        else:
+            context |= {"preview": parse_csv(text, patient=patient, today=local_today(patient.user)), "text": text}
+    return TemplateResponse(request, "dexa/scan_import.html", context)
