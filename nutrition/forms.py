@@ -100,15 +100,21 @@ class AddItemForm(ItemForm):
 
     field_order = ["date", "food", "meal", "portion", "quantity"]
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        validate_log_date(day, self.patient, self.today)
-        return day
-
-    def clean_food(self):
-        if self.food is None or self.cleaned_data["food"] != self.food.pk:
-            raise forms.ValidationError("Choose a food from the search results.")
-        return self.cleaned_data["food"]
+    def clean(self):
+        cleaned = super().clean()
+        # The date and food are hidden fields: their errors are shown above the form.
+        if "date" in self.errors:
+            self.errors.pop("date")
+            self.add_error(None, "The day is not a valid date; reload the page and try again.")
+        elif cleaned.get("date"):
+            try:
+                validate_log_date(cleaned["date"], self.patient, self.today)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        if self.food is None or cleaned.get("food") != self.food.pk:
+            self.errors.pop("food", None)
+            self.add_error(None, "Choose a food from the search results.")
+        return cleaned
 
 
 class CopyForm(forms.Form):
@@ -127,11 +133,6 @@ class CopyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.patient, self.today = patient, today
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        validate_log_date(day, self.patient, self.today)
-        return day
-
     def clean_source_date(self):
         day = self.cleaned_data["source_date"]
         validate_log_date(day, self.patient, self.today)
@@ -139,6 +140,14 @@ class CopyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "date" in self.errors:
+            self.errors.pop("date")
+            self.add_error(None, "The day to copy into is not a valid date.")
+        elif cleaned.get("date"):
+            try:
+                validate_log_date(cleaned["date"], self.patient, self.today)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         if cleaned.get("source_date") and cleaned.get("source_date") == cleaned.get("date") and not cleaned.get("target_meal"):
             self.add_error("source_date", "Choose a different day, or a meal to copy into.")
         return cleaned
@@ -234,7 +243,7 @@ class CustomFoodForm(forms.ModelForm):
                 "energy_kcal", f"That is {per_100g['energy_kcal']:.0f} kcal {where}; no food has more than 900 (pure fat)."
             )
         mass_g = sum(
-            (per_100g[name] or 0) / divisor
+            (per_100g[name] or Decimal(0)) / divisor
             for name, divisor in (
                 ("protein_g", 1),
                 ("calcium_mg", 1000),
