@@ -19,7 +19,7 @@ def test_subset_keeps_leading_zeros_and_values(foods):
     assert milk.ndb_no == "01077"
     assert milk.calcium_mg == 113
     assert milk.vitamin_d_iu == 51
-    assert [(p.label, p.gram_weight) for p in milk.portions.all()][0] == ("cup", 244)
+    assert next((p.label, p.gram_weight) for p in milk.portions.all()) == ("cup", 244)
 
 
 def test_vitamin_d_falls_back_to_mcg_times_40():
