@@ -7,10 +7,10 @@ Days with nothing logged count as not reached. Annotated in SQL: no query per pa
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -57,25 +57,26 @@ def calcium_target_expression(today: dt.date):
     return Coalesce(override, default, output_field=DecimalField(max_digits=8, decimal_places=1))
 
 
-class SubqueryCount(Subquery):
-    """COUNT(*) over a (grouped) subquery."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _days)"
-    output_field = IntegerField()
-
-
 def annotate(patients: QuerySet, today: dt.date) -> QuerySet:
     start = today - dt.timedelta(days=WINDOW_DAYS - 1)
     patients = patients.annotate(nutrition_calcium_target=calcium_target_expression(today))
+    # For each logged item in the window, its day's countable calcium; then count the distinct days at target.
+    day_total = (
+        LogItem.objects.filter(patient=OuterRef("patient"), date=OuterRef("date"), high_oxalate=False)
+        .values("patient")
+        .annotate(total=Sum("calcium_mg"))
+        .values("total")
+    )
     days_met = (
         LogItem.objects.filter(patient=OuterRef("pk"), date__range=(start, today))
-        .values("date")
-        .annotate(countable=Coalesce(Sum("calcium_mg", filter=Q(high_oxalate=False)), Decimal(0)))
-        .filter(countable__gte=OuterRef("nutrition_calcium_target"))
-        .values("date")
+        .annotate(day_calcium=Subquery(day_total))
+        .filter(day_calcium__gte=OuterRef("nutrition_calcium_target"))
+        .values("patient")
+        .annotate(days=Count("date", distinct=True))
+        .values("days")
     )
     return patients.annotate(
-        calcium_days_met_30d=SubqueryCount(days_met),
+        calcium_days_met_30d=Coalesce(Subquery(days_met, output_field=IntegerField()), 0),
         calcium_adherence_30d=ExpressionWrapper(F("calcium_days_met_30d") * 100 / WINDOW_DAYS, output_field=IntegerField()),
     )
 
