@@ -10,7 +10,7 @@ from nutrition.worklist import annotate
 def _calcium_day(patient, day, mg):
     LogItem.objects.create(
         patient=patient, date=day, meal="lunch", description="Test", unit_label="g", quantity=1, grams=100, calcium_mg=Decimal(mg)
-    )
+    )  # fmt: skip
 
 
 def test_adherence_counts_days_at_or_above_target(patient, today, count_queries):
@@ -19,8 +19,8 @@ def test_adherence_counts_days_at_or_above_target(patient, today, count_queries)
         _calcium_day(patient, today - dt.timedelta(days=offset), 1200 if offset < 6 else 1199)
     _calcium_day(patient, today - dt.timedelta(days=40), 5000)  # outside the 30 days
     LogItem.objects.create(
-        patient=patient, date=today - dt.timedelta(days=7), meal="lunch", description="Spinach", unit_label="g", quantity=1, grams=100,
-        calcium_mg=Decimal(500), high_oxalate=True,
+        patient=patient, date=today - dt.timedelta(days=7), meal="lunch", description="Spinach", unit_label="g",
+        quantity=1, grams=100, calcium_mg=Decimal(500), high_oxalate=True,
     )  # fmt: skip
     supplement = Supplement.objects.create(patient=patient, kind="calcium", calcium_form="citrate", amount_per_unit=Decimal(1))
     LogItem.from_supplement(patient=patient, day=today - dt.timedelta(days=8), supplement=supplement).save()  # 1199 + 1 = 1200
