@@ -325,7 +325,7 @@ class LogItem(models.Model):
         ordering = ["date", "created_at", "pk"]
         indexes = [
             models.Index(fields=["patient", "date"]),
-            models.Index(fields=["patient", "food", "created_at"]),
+            models.Index(fields=["patient", "food", "date"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(meal__in=Meal.values), name="logitem_meal_valid"),
@@ -337,7 +337,14 @@ class LogItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity.normalize():f} {self.unit_label} {self.description}"
+        return f"{self.amount_label} {self.description}"
+
+    @property
+    def amount_label(self) -> str:
+        """ "2 slice", "1.5 × 3 oz" (when the measure starts with a number), "100 g"."""
+        quantity = f"{Decimal(str(self.quantity)).normalize():f}"
+        separator = " × " if self.unit_label[:1].isdigit() else " "
+        return f"{quantity}{separator}{self.unit_label}"
 
     @classmethod
     def from_food(cls, *, patient, day, meal: str, food: Food, quantity, portion: Portion | None = None, **extra) -> "LogItem":

@@ -86,13 +86,14 @@ def search_foods(patient, query: str, today: dt.date, limit: int = 12) -> list[F
 def quick_foods(patient, today: dt.date, limit: int = 10):
     """Favourites and recent foods for one-tap adding, each with the portion and quantity last used."""
     recent = LogItem.objects.filter(patient=patient, food__isnull=False, date__gte=today - dt.timedelta(days=RECENT_DAYS))
-    latest = LogItem.objects.filter(patient=patient, food=OuterRef("pk")).order_by("-created_at", "-pk")
+    # Served by the (patient, food, date) index: the newest day first.
+    latest = LogItem.objects.filter(patient=patient, food=OuterRef("pk")).order_by("-date", "-created_at")
     return (
         Food.objects.visible_to(patient)
         .filter(Q(pk__in=Favourite.objects.filter(patient=patient).values("food")) | Q(pk__in=recent.values("food")))
         .annotate(
             favourite=Exists(Favourite.objects.filter(patient=patient, food=OuterRef("pk"))),
-            last_used=Subquery(latest.values("created_at")[:1]),
+            last_used=Subquery(latest.values("date")[:1]),
             last_portion_id=Subquery(latest.values("portion_id")[:1]),
             last_quantity=Subquery(latest.values("quantity")[:1]),
             last_unit=Subquery(latest.values("unit_label")[:1]),

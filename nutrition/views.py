@@ -155,6 +155,7 @@ def day_view(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 @patient_view
 def food_search(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """The type-ahead's results (htmx partial); without htmx, the day page with the results."""
+    _reuse_profile(request, patient)
     today = local_today(patient.user)
     day = parse_day(request.GET.get("date"), patient, today)
     meal = chosen_meal(request.GET.get("meal"), patient)
@@ -201,7 +202,7 @@ def item_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
             patient,
             item.date,
             item.meal,
-            f"Added {item.quantity.normalize():f} {item.unit_label} {food.description} to {item.get_meal_display().lower()}.",
+            f"Added {item.amount_label} {food.description} to {item.get_meal_display().lower()}.",
         )
     if request.htmx:
         response = TemplateResponse(
