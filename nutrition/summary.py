@@ -5,9 +5,11 @@ range with nothing logged needs a separate query for them.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Subquery, Sum
 
 from .absorption import Tip, meal_tips, supplement_tips
@@ -101,14 +103,49 @@ def empty_totals() -> dict:
     return {key: (0 if key.endswith("_unknown") or key == "items" else None) for key in renamed_totals(total_expressions())}
 
 
-def meal_rows(patient, day) -> tuple[dict[str, dict], dict[str, tuple[Decimal, str]] | None]:
-    """Per-meal SUMs for one day (GROUP BY meal), and the overrides when any row came back."""
-    rows = list(
-        LogItem.objects.for_day(patient, day)
+# Placeholders the per-meal SQL is compiled with, swapped for the real patient and day at run time.
+_PATIENT, _DAY = -918_273_645, dt.date(1900, 1, 2)
+CENTS = Decimal("0.01")
+
+
+def meal_totals_queryset(patient_id, day):
+    """Per-meal SUMs for one day (GROUP BY meal), carrying the clinician overrides as scalar subqueries."""
+    overrides = {
+        f"{OVERRIDE}{nutrient}": Subquery(
+            NutrientTargetOverride.objects.filter(patient_id=patient_id, nutrient=nutrient).values("value")[:1]
+        )
+        for nutrient in TargetNutrient.values
+    }
+    return (
+        LogItem.objects.filter(patient_id=patient_id, date=day)
         .values("meal")
         .order_by("meal")
-        .annotate(**total_expressions(), **override_annotations(patient))
+        .annotate(**total_expressions(), **overrides)
     )
+
+
+@functools.cache
+def _meal_totals_sql(vendor: str) -> tuple[str, tuple]:
+    # NOTE: building and compiling this 30-expression query costs ~10x more than running it, and the day view
+    # runs it on every change; so it is compiled once per process and run with the patient and day swapped in.
+    return meal_totals_queryset(_PATIENT, _DAY).query.sql_with_params()
+
+
+def _as_decimal(value):
+    """SQLite returns NUMERIC sums as float: back to exact cents like the stored amounts."""
+    return Decimal(str(value)).quantize(CENTS) if isinstance(value, float) else value
+
+
+def meal_rows(patient, day) -> tuple[dict[str, dict], dict[str, tuple[Decimal, str]] | None]:
+    """Per-meal SUMs for one day, and the overrides when any row came back (one query)."""
+    sql, params = _meal_totals_sql(connection.vendor)
+    # SQLite's compiler has already turned the date into text; PostgreSQL's keeps a date.
+    swap = {_PATIENT: patient.pk, _DAY: day, _DAY.isoformat(): day.isoformat()}
+    params = [swap.get(param, param) if isinstance(param, (int, str, dt.date)) else param for param in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [{name: _as_decimal(value) for name, value in zip(columns, row, strict=True)} for row in cursor.fetchall()]
     overrides = overrides_from_row(rows[0]) if rows else None
     return {row["meal"]: renamed_totals(row) for row in rows}, overrides
 

@@ -302,3 +302,19 @@ def test_dashboard_panel_in_three_queries(rf, patient, foods, today, count_queri
     assert len(queries) <= 3
     calcium = next(line for line in panel["lines"] if line.key == "calcium_mg")
     assert (calcium.amount, calcium.percent) == (Decimal("275.72"), 23)
+
+
+def test_precompiled_meal_totals_match_the_orm(patient, foods, today, clinician):
+    from nutrition.summary import meal_rows, meal_totals_queryset, overrides_from_row
+
+    LogItem.from_food(patient=patient, day=today, meal="lunch", food=foods["01077"], quantity=244).save()
+    LogItem.from_food(patient=patient, day=today, meal="lunch", food=foods["11457"], quantity=30).save()
+    LogItem.from_food(patient=patient, day=today - dt.timedelta(days=1), meal="lunch", food=foods["01009"], quantity=30).save()
+    NutrientTargetOverride.objects.create(patient=patient, nutrient="vitamin_d_iu", value=1000, set_by=clinician)
+    rows, overrides = meal_rows(patient, today)
+    orm = list(meal_totals_queryset(patient.pk, today))
+    assert len(rows) == len(orm) == 1
+    assert rows["lunch"]["calcium_mg"] == Decimal("305.42")
+    assert rows["lunch"]["calcium_countable_mg"] == Decimal("275.72")
+    assert rows["lunch"]["items"] == 2
+    assert overrides == overrides_from_row(orm[0]) == {"vitamin_d_iu": (Decimal(1000), "")}
