@@ -1,0 +1,350 @@
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+
+from .models import (
+    FOOD_MEALS,
+    GRAMS_PER_OUNCE,
+    MAX_ITEM_GRAMS,
+    Food,
+    LogItem,
+    NutrientTargetOverride,
+    Portion,
+    Supplement,
+    SupplementKind,
+)
+
+GRAMS, OUNCES = "g", "oz"
+
+
+def validate_log_date(day: dt.date, patient, today: dt.date) -> None:
+    if day > today:
+        raise forms.ValidationError(f"Choose today ({today:%-d %b %Y}) or an earlier day; future days cannot be logged.")
+    if day < patient.date_of_birth:
+        raise forms.ValidationError("Choose a day after your date of birth.")
+
+
+def portion_choices(portions: list[Portion]) -> list[tuple[str, str]]:
+    choices = [(str(p.pk), f"{p.label} ({p.gram_weight.normalize():f} g)") for p in portions]
+    return [*choices, (GRAMS, "grams"), (OUNCES, "ounces (28.35 g)")]
+
+
+class ItemForm(forms.Form):
+    """Portion and quantity of one food; works out the grams and refuses more than 5 kg."""
+
+    meal = forms.ChoiceField(choices=[(m.value, m.label) for m in FOOD_MEALS])
+    portion = forms.ChoiceField(label="Portion")
+    quantity = forms.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        initial=1,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, food: Food | None, patient, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.food, self.patient, self.today = food, patient, today
+        portions = list(food.portions.all()) if food is not None else []
+        self.fields["portion"].choices = portion_choices(portions)
+        self.portions = {str(p.pk): p for p in portions}
+        self.fields["quantity"].error_messages["min_value"] = "Enter a quantity above 0."
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity <= 0:
+            raise forms.ValidationError("Enter a quantity above 0.")
+        return quantity
+
+    def clean(self):
+        cleaned = super().clean()
+        portion, quantity = cleaned.get("portion"), cleaned.get("quantity")
+        if portion and quantity:
+            grams = quantity * self.grams_per_unit(portion)
+            if grams > MAX_ITEM_GRAMS:
+                self.add_error(
+                    "quantity", f"That is {grams:,.0f} g. One item can be at most 5 kg (5,000 g); split it or check the amount."
+                )
+            cleaned["grams"] = grams.quantize(Decimal("0.01"))
+        return cleaned
+
+    def grams_per_unit(self, portion_key: str) -> Decimal:
+        if portion_key == GRAMS:
+            return Decimal(1)
+        if portion_key == OUNCES:
+            return GRAMS_PER_OUNCE
+        return self.portions[portion_key].gram_weight
+
+    def fill(self, item: LogItem) -> LogItem:
+        """Copy the food's nutrients for the chosen amount onto `item` (the log keeps them as they were)."""
+        key, quantity, grams = self.cleaned_data["portion"], self.cleaned_data["quantity"], self.cleaned_data["grams"]
+        portion: Portion | None = self.portions.get(key)
+        item.meal = self.cleaned_data["meal"]
+        item.food = self.food
+        item.portion = portion
+        item.description = self.food.description
+        item.unit_label = portion.label if portion else ("g" if key == GRAMS else "oz")
+        item.quantity = quantity
+        item.grams = grams
+        item.high_oxalate, item.high_phytate = self.food.high_oxalate, self.food.high_phytate
+        for name, value in self.food.nutrients_for(grams).items():
+            setattr(item, name, value)
+        return item
+
+
+class AddItemForm(ItemForm):
+    date = forms.DateField(widget=forms.HiddenInput)
+    food = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["date", "food", "meal", "portion", "quantity"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The date and food are hidden fields: their errors are shown above the form.
+        if "date" in self.errors:
+            self.errors.pop("date")
+            self.add_error(None, "The day is not a valid date; reload the page and try again.")
+        elif cleaned.get("date"):
+            try:
+                validate_log_date(cleaned["date"], self.patient, self.today)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        if self.food is None or cleaned.get("food") != self.food.pk:
+            self.errors.pop("food", None)
+            self.add_error(None, "Choose a food from the search results.")
+        return cleaned
+
+
+class CopyForm(forms.Form):
+    """Copy the foods of an earlier day (or one meal of it) into a day."""
+
+    source_date = forms.DateField(label="Copy from", widget=forms.DateInput(attrs={"type": "date"}))
+    source_meal = forms.ChoiceField(
+        label="Which meal", choices=[("", "The whole day"), *((m.value, m.label) for m in FOOD_MEALS)], required=False
+    )
+    target_meal = forms.ChoiceField(
+        label="Into", choices=[("", "The same meals"), *((m.value, m.label) for m in FOOD_MEALS)], required=False
+    )
+    date = forms.DateField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, patient, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.today = patient, today
+
+    def clean_source_date(self):
+        day = self.cleaned_data["source_date"]
+        validate_log_date(day, self.patient, self.today)
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if "date" in self.errors:
+            self.errors.pop("date")
+            self.add_error(None, "The day to copy into is not a valid date.")
+        elif cleaned.get("date"):
+            try:
+                validate_log_date(cleaned["date"], self.patient, self.today)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        if cleaned.get("source_date") and cleaned.get("source_date") == cleaned.get("date") and not cleaned.get("target_meal"):
+            self.add_error("source_date", "Choose a different day, or a meal to copy into.")
+        return cleaned
+
+
+# Physically possible per 100 g: energy cannot exceed pure fat (9 kcal/g); masses cannot exceed 100 g together.
+MAX_KCAL_PER_100G = Decimal(900)
+
+
+class CustomFoodForm(forms.ModelForm):
+    PER_100G, PER_SERVING = "100g", "serving"
+    basis = forms.ChoiceField(
+        label="The values are",
+        choices=[(PER_100G, "per 100 g"), (PER_SERVING, "per serving")],
+        widget=forms.RadioSelect,
+        initial=PER_100G,
+    )
+    serving_name = forms.CharField(label="Serving name", max_length=60, required=False, help_text='e.g. "bar", "glass", "slice".')
+    serving_grams = forms.DecimalField(
+        label="Serving weight (g)",
+        max_digits=7,
+        decimal_places=1,
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=MAX_ITEM_GRAMS,
+    )
+    vitamin_d_iu = forms.FloatField(label="Vitamin D (IU)", required=False, min_value=0)
+
+    class Meta:
+        model = Food
+        fields = [
+            "description",
+            "energy_kcal",
+            "protein_g",
+            "calcium_mg",
+            "magnesium_mg",
+            "vitamin_k_mcg",
+            "sodium_mg",
+            "caffeine_mg",
+        ]
+        labels = {
+            "description": "Name",
+            "energy_kcal": "Energy (kcal)",
+            "protein_g": "Protein (g)",
+            "calcium_mg": "Calcium (mg)",
+            "magnesium_mg": "Magnesium (mg)",
+            "vitamin_k_mcg": "Vitamin K (mcg)",
+            "sodium_mg": "Sodium (mg)",
+            "caffeine_mg": "Caffeine (mg)",
+        }
+
+    NUMBER_FIELDS = (
+        "energy_kcal",
+        "protein_g",
+        "calcium_mg",
+        "vitamin_d_iu",
+        "magnesium_mg",
+        "vitamin_k_mcg",
+        "sodium_mg",
+        "caffeine_mg",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.NUMBER_FIELDS:
+            field = self.fields[name]
+            field.required = False
+            field.min_value = 0
+            field.widget = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
+            field.help_text = "Leave empty if unknown." if name == "energy_kcal" else ""
+        self.fields["description"].help_text = "Only you see your own foods."
+        self.order_fields(["description", "basis", "serving_name", "serving_grams", *self.NUMBER_FIELDS])
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NUMBER_FIELDS:
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "Enter 0 or more.")
+        grams = cleaned.get("serving_grams")
+        if cleaned.get("basis") == self.PER_SERVING and not grams:
+            self.add_error("serving_grams", "Enter the weight of one serving, so per-100 g values can be worked out.")
+            return cleaned
+        if self.errors:
+            return cleaned
+        factor = Decimal(100) / grams if cleaned.get("basis") == self.PER_SERVING else Decimal(1)
+        per_100g = {
+            name: (None if cleaned.get(name) is None else Decimal(str(cleaned[name])) * factor) for name in self.NUMBER_FIELDS
+        }
+        where = "per 100 g" if factor == 1 else f"per 100 g (your serving is {grams.normalize():f} g)"
+        if per_100g["energy_kcal"] is not None and per_100g["energy_kcal"] > MAX_KCAL_PER_100G:
+            self.add_error(
+                "energy_kcal", f"That is {per_100g['energy_kcal']:.0f} kcal {where}; no food has more than 900 (pure fat)."
+            )
+        mass_g = sum(
+            (per_100g[name] or Decimal(0)) / divisor
+            for name, divisor in (
+                ("protein_g", 1),
+                ("calcium_mg", 1000),
+                ("magnesium_mg", 1000),
+                ("sodium_mg", 1000),
+                ("caffeine_mg", 1000),
+            )
+        )
+        if mass_g > 100:
+            self.add_error(
+                None,
+                f"Protein and minerals add up to {mass_g:.0f} g {where}: more than the food itself weighs. Check the values.",
+            )
+        if per_100g["vitamin_d_iu"] is not None and per_100g["vitamin_d_iu"] > 4_000_000:
+            self.add_error("vitamin_d_iu", "That much vitamin D is not possible in a food; check the unit (IU, not mcg).")
+        cleaned["per_100g"] = per_100g
+        return cleaned
+
+    def save(self, commit=True, owner=None):
+        from .reference_data import head_of, search_text
+
+        food: Food = super().save(commit=False)
+        per_100g = self.cleaned_data["per_100g"]
+        for name in self.NUMBER_FIELDS:
+            if name == "vitamin_d_iu":
+                continue
+            value = per_100g[name]
+            setattr(food, name, None if value is None else float(round(value, 3)))
+        vd = per_100g["vitamin_d_iu"]
+        food.vitamin_d_iu_source = None if vd is None else float(round(vd, 2))
+        food.owner = owner
+        food.food_group = "My foods"
+        food.search_text, food.head = search_text(food.description), head_of(food.description)
+        if commit:
+            food.save()
+            grams = self.cleaned_data.get("serving_grams")
+            if self.cleaned_data["basis"] == self.PER_SERVING and grams:
+                Portion.objects.create(
+                    food=food, seq=1, amount=1, measure=self.cleaned_data["serving_name"] or "serving", gram_weight=grams
+                )
+        return food
+
+
+class SupplementForm(forms.ModelForm):
+    class Meta:
+        model = Supplement
+        fields = ["kind", "calcium_form", "name", "amount_per_unit", "units_per_dose", "doses_per_day"]
+        labels = {"kind": "Supplement", "calcium_form": "Form of calcium"}
+        widgets = {"amount_per_unit": forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})}
+
+    MAX_PER_UNIT = {
+        SupplementKind.CALCIUM: Decimal(1500),
+        SupplementKind.VITAMIN_D3: Decimal(50000),
+        SupplementKind.MAGNESIUM: Decimal(1000),
+        SupplementKind.VITAMIN_K2: Decimal(1000),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calcium_form"].required = False
+        self.fields["calcium_form"].help_text = "Calcium only. Carbonate is absorbed best with food; citrate at any time."
+        self.fields["units_per_dose"].widget.attrs.update(min=1, max=10)
+        self.fields["doses_per_day"].widget.attrs.update(min=1, max=6)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, amount = cleaned.get("kind"), cleaned.get("amount_per_unit")
+        if kind == SupplementKind.CALCIUM and not cleaned.get("calcium_form"):
+            self.add_error("calcium_form", "Choose carbonate or citrate (see the label).")
+        if kind and kind != SupplementKind.CALCIUM:
+            cleaned["calcium_form"] = ""
+        if amount is not None and amount <= 0:
+            self.add_error("amount_per_unit", "Enter an amount above 0.")
+        elif kind and amount is not None and amount > self.MAX_PER_UNIT[kind]:
+            self.add_error(
+                "amount_per_unit",
+                f"{amount.normalize():f} per tablet is more than any {SupplementKind(kind).label} tablet holds; check the unit.",
+            )
+        units, doses = cleaned.get("units_per_dose"), cleaned.get("doses_per_day")
+        if units is not None and not 1 <= units <= 10:
+            self.add_error("units_per_dose", "Enter 1 to 10 tablets.")
+        if doses is not None and not 1 <= doses <= 6:
+            self.add_error("doses_per_day", "Enter 1 to 6 doses.")
+        return cleaned
+
+
+class TargetOverrideForm(forms.Form):
+    """One field per nutrient: a value overrides the default rule; empty returns to it."""
+
+    def __init__(self, *args, defaults, overrides: dict[str, NutrientTargetOverride], **kwargs):
+        super().__init__(*args, **kwargs)
+        for nutrient, target in defaults.items():
+            default = f"{target.value:.0f}" if target.value is not None else "none"
+            self.fields[nutrient] = forms.DecimalField(
+                label=NutrientTargetOverride(nutrient=nutrient).get_nutrient_display(),
+                required=False,
+                max_digits=8,
+                decimal_places=1,
+                min_value=Decimal("0.1"),
+                max_value=100000,
+                initial=overrides[nutrient].value.normalize() if nutrient in overrides else None,
+                help_text=f"Default rule: {default} ({target.rule}). Leave empty to use it.",
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            )

@@ -1,0 +1,3 @@
+from bonetrack.core.navigation import Tab
+
+PATIENT_TABS = [Tab("Nutrition", "nutrition:day", order=30, section="nutrition:")]

@@ -1,0 +1,75 @@
+"""Timeline: one event per month with food logged: average daily calcium and vitamin D against the targets."""
+
+import datetime as dt
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from bonetrack.core.timezones import zone_of
+from bonetrack.core.worklist import TimelineEvent
+
+from .models import LogItem, Meal
+from .summary import fetch_overrides
+from .targets import targets_for
+
+KINDS = {"nutrition_month": "Nutrition"}
+
+
+def _midnight(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
+    """Monthly summaries dated at the month's last logged day (local midnight), newest first, in two queries."""
+    if "nutrition_month" not in kinds or limit <= 0:
+        return []
+    zone = zone_of(patient.user)
+    months = (
+        LogItem.objects.filter(patient=patient)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(
+            last_day=Max("date"),
+            days=Count("date", distinct=True),
+            calcium=Sum("calcium_mg", filter=Q(high_oxalate=False)),
+            vitamin_d=Sum("vitamin_d_iu"),
+            supplement_days=Count("date", distinct=True, filter=Q(meal=Meal.SUPPLEMENTS)),
+        )
+        .order_by("-month")
+    )
+    if before is not None:
+        local = before.astimezone(zone)
+        cutoff = local.date() if local.time() != dt.time.min else local.date() - dt.timedelta(days=1)
+        months = months.filter(last_day__lte=cutoff)
+    rows = list(months[:limit])
+    overrides = fetch_overrides(patient) if rows else {}
+    events = []
+    for row in rows:
+        month = row["month"] if isinstance(row["month"], dt.date) else dt.date.fromisoformat(str(row["month"])[:10])
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        targets = targets_for(patient, row["last_day"], overrides)
+        calcium = (row["calcium"] or 0) / row["days"]
+        vitamin_d = (row["vitamin_d"] or 0) / row["days"]
+        ca_target, vd_target = targets["calcium_mg"].value, targets["vitamin_d_iu"].value
+        events.append(
+            TimelineEvent(
+                when=_midnight(row["last_day"], zone),
+                kind="nutrition_month",
+                title=f"Nutrition in {month:%B %Y}",
+                body=(
+                    f"{row['days']} days logged. Average calcium {calcium:.0f} mg a day (target {ca_target:.0f}); "
+                    f"vitamin D {vitamin_d:.0f} IU (target {vd_target:.0f}). Supplements ticked on {row['supplement_days']} days."
+                ),
+                badges=(
+                    (
+                        "calcium on target" if calcium >= ca_target else "calcium below target",
+                        "ok" if calcium >= ca_target else "warning",
+                    ),
+                ),
+                url=reverse("nutrition:trends", kwargs={"patient_id": patient.pk}),
+                extra={"month": month, "days": row["days"], "calcium": calcium, "vitamin_d": vitamin_d},
+            )
+        )
+    return events

@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+from nutrition.models import Food, LogItem, Supplement
+from tests.authz import FOREIGN_OBJECT, PATIENT_DATA, Case, expect, patient_kwargs
+
+# Clinician-only POSTs on a patient: the patient gets 403; people who cannot see the patient get 404.
+CARE_TEAM_ONLY = expect(PATIENT_DATA, self=403)
+
+
+def _food(owner=None) -> Food:
+    if owner is not None:
+        return Food.objects.create(
+            owner=owner, description="Family porridge", search_text=" family porridge ", head="family porridge", calcium_mg=120
+        )
+    food, _ = Food.objects.get_or_create(
+        ndb_no="99001",
+        defaults={"description": "Test milk", "search_text": " test milk ", "head": "test milk", "calcium_mg": 100},
+    )
+    return food
+
+
+def _item(patient) -> LogItem:
+    food = _food()
+    return LogItem.objects.create(
+        patient=patient, date=patient.date_of_birth.replace(year=2020), meal="lunch", food=food, description=food.description,
+        unit_label="g", quantity=100, grams=100, calcium_mg=Decimal(100),
+    )  # fmt: skip
+
+
+def _supplement(patient) -> Supplement:
+    return Supplement.objects.create(patient=patient, kind="vitamin_d3", amount_per_unit=1000)
+
+
+def item_kwargs(owner_attr):
+    return lambda w: {"patient_id": w.patient.pk, "item_id": _item(getattr(w, owner_attr)).pk}
+
+
+def supplement_kwargs(owner_attr):
+    return lambda w: {"patient_id": w.patient.pk, "supplement_id": _supplement(getattr(w, owner_attr)).pk}
+
+
+def custom_food_kwargs(owner_attr):
+    return lambda w: {"patient_id": w.patient.pk, "food_id": _food(owner=getattr(w, owner_attr)).pk}
+
+
+def add_data(w):
+    return {"date": "2020-01-02", "food": _food().pk, "meal": "lunch", "portion": "g", "quantity": "100"}
+
+
+CASES = [
+    Case("nutrition:day", PATIENT_DATA, kwargs=patient_kwargs),
+    Case("nutrition:food-search", PATIENT_DATA, kwargs=patient_kwargs, data=lambda w: {"q": "milk"}, htmx=True),
+    Case("nutrition:food-search", PATIENT_DATA, kwargs=patient_kwargs, data=lambda w: {"q": "milk"}, label="no htmx"),
+    Case("nutrition:item-add", PATIENT_DATA, kwargs=patient_kwargs, data=lambda w: {"food": _food().pk}, htmx=True),
+    Case("nutrition:item-add", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=add_data),
+    Case(
+        "nutrition:item-add",
+        FOREIGN_OBJECT,
+        kwargs=patient_kwargs,
+        method="post",
+        label="foreign custom food",
+        data=lambda w: {**add_data(w), "food": _food(owner=w.other_patient).pk},
+    ),
+    Case("nutrition:item-edit", PATIENT_DATA, kwargs=item_kwargs("patient")),
+    Case("nutrition:item-edit", FOREIGN_OBJECT, kwargs=item_kwargs("other_patient"), label="foreign item"),
+    Case(
+        "nutrition:item-edit",
+        PATIENT_DATA,
+        kwargs=item_kwargs("patient"),
+        method="post",
+        data=lambda w: {"meal": "dinner", "portion": "g", "quantity": "50"},
+    ),
+    Case(
+        "nutrition:item-edit",
+        FOREIGN_OBJECT,
+        kwargs=item_kwargs("other_patient"),
+        method="post",
+        label="foreign item",
+        data=lambda w: {"meal": "dinner", "portion": "g", "quantity": "50"},
+    ),
+    Case("nutrition:item-delete", PATIENT_DATA, kwargs=item_kwargs("patient"), method="post"),
+    Case("nutrition:item-delete", FOREIGN_OBJECT, kwargs=item_kwargs("other_patient"), method="post", label="foreign item"),
+    Case("nutrition:item-delete", {role: 405 for role in PATIENT_DATA}, kwargs=item_kwargs("patient"), label="get"),
+    Case(
+        "nutrition:favourite-toggle",
+        PATIENT_DATA,
+        kwargs=lambda w: {"patient_id": w.patient.pk, "food_id": _food().pk},
+        method="post",
+    ),
+    Case(
+        "nutrition:favourite-toggle",
+        FOREIGN_OBJECT,
+        kwargs=custom_food_kwargs("other_patient"),
+        method="post",
+        label="foreign food",
+    ),
+    Case(
+        "nutrition:day-copy",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {"source_date": "2020-01-01", "date": "2020-01-02"},
+    ),
+    Case("nutrition:custom-food-list", PATIENT_DATA, kwargs=patient_kwargs),
+    Case(
+        "nutrition:custom-food-list",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {"description": "Fortified oat drink", "basis": "100g", "calcium_mg": "120"},
+    ),
+    Case("nutrition:custom-food-delete", PATIENT_DATA, kwargs=custom_food_kwargs("patient"), method="post"),
+    Case(
+        "nutrition:custom-food-delete",
+        FOREIGN_OBJECT,
+        kwargs=custom_food_kwargs("other_patient"),
+        method="post",
+        label="foreign food",
+    ),
+    Case("nutrition:supplement-list", PATIENT_DATA, kwargs=patient_kwargs),
+    Case(
+        "nutrition:supplement-list",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {"kind": "vitamin_d3", "amount_per_unit": "1000", "units_per_dose": "1", "doses_per_day": "1"},
+    ),
+    Case("nutrition:supplement-stop", PATIENT_DATA, kwargs=supplement_kwargs("patient"), method="post"),
+    Case("nutrition:supplement-stop", FOREIGN_OBJECT, kwargs=supplement_kwargs("other_patient"), method="post", label="foreign"),
+    Case(
+        "nutrition:supplement-tick",
+        PATIENT_DATA,
+        kwargs=supplement_kwargs("patient"),
+        method="post",
+        data=lambda w: {"date": "2020-01-02"},
+    ),
+    Case("nutrition:supplement-tick", FOREIGN_OBJECT, kwargs=supplement_kwargs("other_patient"), method="post", label="foreign"),
+    Case("nutrition:targets", PATIENT_DATA, kwargs=patient_kwargs),
+    Case("nutrition:targets", CARE_TEAM_ONLY, kwargs=patient_kwargs, method="post", data=lambda w: {"calcium_mg": "1300"}),
+    Case("nutrition:trends", PATIENT_DATA, kwargs=patient_kwargs),
+]

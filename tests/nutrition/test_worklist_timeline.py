@@ -1,0 +1,55 @@
+import datetime as dt
+from decimal import Decimal
+
+from bonetrack.accounts.models import PatientProfile
+from nutrition.models import LogItem, NutrientTargetOverride, Supplement
+from nutrition.timeline import timeline_events
+from nutrition.worklist import annotate
+
+
+def _calcium_day(patient, day, mg):
+    LogItem.objects.create(
+        patient=patient, date=day, meal="lunch", description="Test", unit_label="g", quantity=1, grams=100, calcium_mg=Decimal(mg)
+    )  # fmt: skip
+
+
+def test_adherence_counts_days_at_or_above_target(patient, today, count_queries):
+    # A woman of 68: target 1200 mg.
+    for offset in range(10):
+        _calcium_day(patient, today - dt.timedelta(days=offset), 1200 if offset < 6 else 1199)
+    _calcium_day(patient, today - dt.timedelta(days=40), 5000)  # outside the 30 days
+    LogItem.objects.create(
+        patient=patient, date=today - dt.timedelta(days=7), meal="lunch", description="Spinach", unit_label="g",
+        quantity=1, grams=100, calcium_mg=Decimal(500), high_oxalate=True,
+    )  # fmt: skip
+    supplement = Supplement.objects.create(patient=patient, kind="calcium", calcium_form="citrate", amount_per_unit=Decimal(1))
+    LogItem.from_supplement(patient=patient, day=today - dt.timedelta(days=8), supplement=supplement).save()  # 1199 + 1 = 1200
+    with count_queries() as queries:
+        row = annotate(PatientProfile.objects.filter(pk=patient.pk), today).get()
+    assert len(queries) == 1
+    assert row.calcium_days_met_30d == 7
+    assert row.calcium_adherence_30d == 23
+
+
+def test_adherence_respects_the_override(patient, today, clinician):
+    for offset in range(3):
+        _calcium_day(patient, today - dt.timedelta(days=offset), 1000)
+    assert annotate(PatientProfile.objects.filter(pk=patient.pk), today).get().calcium_days_met_30d == 0
+    NutrientTargetOverride.objects.create(patient=patient, nutrient="calcium_mg", value=900, set_by=clinician)
+    assert annotate(PatientProfile.objects.filter(pk=patient.pk), today).get().calcium_days_met_30d == 3
+
+
+def test_monthly_timeline_events(patient, today):
+    first_of_month = today.replace(day=1)
+    last_month = first_of_month - dt.timedelta(days=1)
+    _calcium_day(patient, last_month, 1300)
+    _calcium_day(patient, last_month - dt.timedelta(days=1), 1100)
+    _calcium_day(patient, first_of_month, 600)
+    events = timeline_events(patient, before=None, limit=10, kinds={"nutrition_month"})
+    assert [e.extra["days"] for e in events] == [1, 2]
+    assert events[1].extra["calcium"] == 1200
+    assert "2 days logged. Average calcium 1200 mg a day (target 1200)" in events[1].body
+    assert events[0].when > events[1].when
+    older = timeline_events(patient, before=events[0].when, limit=10, kinds={"nutrition_month"})
+    assert len(older) == 1 and older[0].title == events[1].title
+    assert timeline_events(patient, before=None, limit=10, kinds={"scan"}) == []
