@@ -134,6 +134,13 @@ def week(request, patient: PatientProfile) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+def _show_quick_add(request, response: HttpResponse) -> HttpResponse:
+    """After an htmx swap, keep the quick-add card (its errors or the confirmation) in view."""
+    if request.htmx:
+        response["HX-Reswap"] = "outerHTML show:#quick-add:top"
+    return response
+
+
 @require_POST
 @patient_view
 def entry_add(request, patient: PatientProfile) -> HttpResponse:
@@ -145,13 +152,18 @@ def entry_add(request, patient: PatientProfile) -> HttpResponse:
     shown_week = _chosen_week(request, today) if request.GET.get("week") else week_start(today)
     template = "exercise/week.html#week-body" if request.htmx else "exercise/week.html"
     if not form.is_valid() or "revise" in request.POST:
-        status = 422 if form.errors else 200
-        return TemplateResponse(request, template, _week_context(request, patient, shown_week, today, form=form), status=status)
+        # htmx swaps only 2xx responses, so the errors come back as 200 there.
+        status = 422 if form.errors and not request.htmx else 200
+        response = TemplateResponse(
+            request, template, _week_context(request, patient, shown_week, today, form=form), status=status
+        )
+        return _show_quick_add(request, response)
     exercise = form.cleaned_data["exercise"]
     flags = _flags(patient, [exercise])
     if flags and not _confirmed(request):
         pending = _pending(request, flags, [exercise])
-        return TemplateResponse(request, template, _week_context(request, patient, shown_week, today, form=form, pending=pending))
+        context = _week_context(request, patient, shown_week, today, form=form, pending=pending)
+        return _show_quick_add(request, TemplateResponse(request, template, context))
     day = form.cleaned_data["date"]
     with transaction.atomic():
         session = patient.exercise_sessions.filter(date=day).order_by("-pk").first()
@@ -168,6 +180,7 @@ def entry_add(request, patient: PatientProfile) -> HttpResponse:
         response = TemplateResponse(request, template, _week_context(request, patient, week_start(day), today, form=fresh))
         trigger_client_event(response, "showMessage", {"value": note, "level": "warning" if entry.flagged else "success"})
         response["HX-Push-Url"] = _week_url(patient, week_start(day))
+        response["HX-Reswap"] = "outerHTML show:#week-body:top"
         return response
     messages.success(request, note)
     return redirect(_week_url(patient, week_start(day)))
@@ -184,7 +197,7 @@ def _session_form(request, patient: PatientProfile, session: ExerciseSession | N
         exercises += [entry.exercise for entry in session.entries.select_related("exercise") if entry.exercise_id not in known]
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, instance=session, today=today, initial=None if session else {"date": today})
-    formset = entry_formset(extra=1 if session else 3)(
+    formset = entry_formset(extra=1 if session else 2)(
         data, instance=session or ExerciseSession(patient=patient), prefix="entries", form_kwargs={"exercises": exercises}
     )
     context = {"patient": patient, "session": session, "form": form, "formset": formset, "today": today}
