@@ -419,3 +419,10 @@ def test_load_progression_per_exercise_in_kg(patient_client, patient, django_ass
 def test_load_progression_empty(patient_client, patient):
     response = patient_client.get(url("progression", patient))
     assert "No resistance exercise with a load has been logged yet" in response.content.decode()
+
+
+def test_week_navigation_with_htmx_returns_the_week_body(patient_client, patient):
+    response = patient_client.get(url("week", patient), {"week": "2026-11-10"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="week-body"') and "<html" not in html
+    assert "Mon 9 Nov – Sun 15 Nov 2026" in html
