@@ -1,0 +1,113 @@
+"""Exercise safety for fragile bones (DOMAIN.md R10).
+
+When the latest lowest T-score is ≤ −2.5, or a vertebral or two or more fragility fractures are recorded,
+high-impact exercise and loaded spinal flexion or twisting are flagged before logging. After a vertebral
+fracture, impact above brisk-walk level ("low") is flagged too.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bonetrack.core.hooks import app_modules
+
+OSTEOPOROSIS_T = Decimal("-2.5")
+# Brisk walking is the "low" impact level; after a vertebral fracture these levels are above it.
+ABOVE_BRISK_WALK = ("moderate", "high")
+
+
+def _minus(value: Decimal) -> str:
+    return f"{value}".replace("-", "−")
+
+
+def fragility_causes(*, lowest_t: Decimal | None, vertebral_fracture: bool, multiple_fragility_fractures: bool) -> list[str]:
+    """Why the bones count as fragile under R10 (empty when they don't)."""
+    causes = []
+    if lowest_t is not None and lowest_t <= OSTEOPOROSIS_T:
+        causes.append(f"your latest lowest T-score is {_minus(lowest_t)} (osteoporosis range)")
+    if vertebral_fracture:
+        causes.append("a vertebral fragility fracture is recorded")
+    if multiple_fragility_fractures:
+        causes.append("two or more fragility fractures are recorded")
+    return causes
+
+
+def _joined(causes: list[str]) -> str:
+    return causes[0] if len(causes) == 1 else ", ".join(causes[:-1]) + " and " + causes[-1]
+
+
+def exercise_safety_reasons(
+    *,
+    lowest_t: Decimal | None,
+    vertebral_fracture: bool,
+    multiple_fragility_fractures: bool,
+    impact: str,
+    flexion_or_twist: bool,
+) -> list[str]:
+    """The R10 reasons to flag one exercise for one patient; empty when it is not flagged."""
+    causes = fragility_causes(
+        lowest_t=lowest_t, vertebral_fracture=vertebral_fracture, multiple_fragility_fractures=multiple_fragility_fractures
+    )
+    if not causes:
+        return []
+    reasons = []
+    if impact == "high":
+        reasons.append(f"High-impact exercise: flagged because {_joined(causes)}.")
+    elif vertebral_fracture and impact in ABOVE_BRISK_WALK:
+        reasons.append("Impact above brisk walking: after a vertebral fracture, impact is kept to brisk-walk level.")
+    if flexion_or_twist:
+        reasons.append(f"Loaded forward bending or twisting of the spine: flagged because {_joined(causes)}.")
+    return reasons
+
+
+@dataclass(frozen=True)
+class BoneStatus:
+    """What R10 reads about one patient: the latest lowest T-score and the fragility fractures."""
+
+    lowest_t: Decimal | None = None
+    vertebral_fracture: bool = False
+    fragility_fractures: int = 0
+
+    @property
+    def multiple_fragility_fractures(self) -> bool:
+        return self.fragility_fractures >= 2
+
+    @property
+    def causes(self) -> list[str]:
+        return fragility_causes(
+            lowest_t=self.lowest_t,
+            vertebral_fracture=self.vertebral_fracture,
+            multiple_fragility_fractures=self.multiple_fragility_fractures,
+        )
+
+    @property
+    def is_fragile(self) -> bool:
+        return bool(self.causes)
+
+    def reasons_for(self, exercise) -> list[str]:
+        return exercise_safety_reasons(
+            lowest_t=self.lowest_t,
+            vertebral_fracture=self.vertebral_fracture,
+            multiple_fragility_fractures=self.multiple_fragility_fractures,
+            impact=exercise.impact,
+            flexion_or_twist=exercise.spinal_flexion_or_twist,
+        )
+
+
+def latest_lowest_t_score(patient) -> Decimal | None:
+    """The lowest T-score of the latest scan, from the first app that provides `bone_status` (the DEXA app)."""
+    for module in app_modules("bone_status"):
+        provider = getattr(module, "latest_lowest_t_score", None)
+        if provider is not None:
+            value = provider(patient)
+            return None if value is None else Decimal(str(value))
+    return None
+
+
+def bone_status_for(patient) -> BoneStatus:
+    """R10's inputs for `patient` (two queries: the latest scan and the fragility fractures)."""
+    sites = list(patient.fractures.fragility().values_list("site", flat=True))
+    return BoneStatus(
+        lowest_t=latest_lowest_t_score(patient),
+        vertebral_fracture="vertebral" in sites,
+        fragility_fractures=len(sites),
+    )
