@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "bonetrack.core.middleware.UserTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bonetrack.clinic.mfa.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "bonetrack.urls"
@@ -137,6 +138,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BoneTrack"
+# Clinicians and admins must use two-factor authentication (bonetrack.clinic.mfa).
+BONETRACK_REQUIRE_MFA = env.bool("BONETRACK_REQUIRE_MFA", default=True)
 
 # django-axes: lock an email + address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
