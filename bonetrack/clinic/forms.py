@@ -12,12 +12,7 @@ class ClinicalNoteForm(forms.ModelForm):
         labels = {"body": "Note"}
         help_texts = {"body": "Seen by the care team and administrators, not by the patient."}
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX_LENGTH})}
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError("Write the note before saving it.")
-        return body
+        error_messages = {"body": {"required": "Write the note before saving it."}}
 
 
 class ScanIntervalForm(forms.ModelForm):

@@ -18,7 +18,7 @@ COLUMNS = [
     # Sorting by age ascending is sorting by date of birth descending (the "-" flips it).
     WorklistColumn("age", "Age", order=1, sort="-date_of_birth"),
     WorklistColumn("next_scan_due_on", "Next scan due", order=60, template="clinic/cells/next_due.html"),
-    WorklistColumn("fragility_fractures", "Fragility fractures", order=70, template="clinic/cells/fractures.html"),
+    WorklistColumn("fragility_fractures", "Fragility fractures", order=95, template="clinic/cells/fractures.html"),
 ]
 
 FILTERS = [

@@ -90,21 +90,34 @@ def timeline_page(
 ) -> tuple[list[TimelineEvent], dt.datetime | None]:
     """One page of the merged feed, newest first, and the `before` of the next page (None at the end).
 
-    Each source gives at most `limit + 1` events; events sharing the page's last moment stay together,
-    so that paging by "strictly older than" loses none of them.
+    Each source gives at most `limit + 1` events (one query per source). Events sharing the page's last moment
+    stay together, since the next page asks for events strictly older than it; a source that is cut off at
+    that moment is asked again for more (rare: only when many of its events share one timestamp).
     """
-    streams = []
+    sources = []
     for module in app_modules("timeline"):
         wanted = kinds & set(getattr(module, "KINDS", {}))
         if wanted and hasattr(module, "timeline_events"):
-            streams.append(module.timeline_events(patient, before=before, limit=limit + 1, kinds=wanted))
-    merged = sorted(chain.from_iterable(streams), key=lambda event: event.when, reverse=True)
-    if len(merged) <= limit:
-        return merged, None
+            sources.append([module, wanted, limit + 1, None])
+    for source in sources:
+        module, wanted, requested, _ = source
+        source[3] = module.timeline_events(patient, before=before, limit=requested, kinds=wanted)
+    while True:
+        merged = sorted(chain.from_iterable(source[3] for source in sources), key=lambda e: e.when, reverse=True)
+        if len(merged) <= limit:
+            return merged, None
+        boundary = merged[limit - 1].when
+        cut_at_boundary = [s for s in sources if len(s[3]) >= s[2] and s[3][-1].when == boundary]
+        if not cut_at_boundary:
+            break
+        for source in cut_at_boundary:
+            module, wanted, requested, _ = source
+            source[2] = requested * 2
+            source[3] = module.timeline_events(patient, before=before, limit=source[2], kinds=wanted)
     page, rest = merged[:limit], merged[limit:]
     while rest and rest[0].when == page[-1].when:
         page.append(rest.pop(0))
-    more = bool(rest) or any(len(stream) > limit for stream in streams)
+    more = bool(rest) or any(len(source[3]) >= source[2] for source in sources)
     return page, (page[-1].when if more else None)
 
 
