@@ -21,6 +21,7 @@ from .models import ClinicalNote
 from .signals import scan_interval_changed
 from .workspace import (
     WorklistQuery,
+    cell_renderer,
     timeline_header,
     timeline_kinds,
     timeline_page,
@@ -50,12 +51,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     columns, filters = worklist_columns(), worklist_filters()
     query = WorklistQuery.from_params(request.GET, columns, filters)
     page = Paginator(worklist_queryset(request.user, today, query), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    render_cell = cell_renderer(columns)
     rows = []
     for patient in page.object_list:
         patient.age = patient.age_on(today)
         patient.due_in_days = (patient.next_scan_due_on - today).days if patient.next_scan_due_on else None
         patient.overdue_days = max(0, -patient.due_in_days) if patient.due_in_days is not None else 0
-        rows.append({"patient": patient, "cells": [(column, getattr(patient, column.key, None)) for column in columns]})
+        cells = []
+        for column in columns:
+            value = getattr(patient, column.key, None)
+            cells.append({"column": column, "value": value, "html": render_cell(column, patient, value)})
+        rows.append({"patient": patient, "cells": cells})
 
     params = {"q": query.search, "filter": list(query.filters), "sort": query.sort}
 
@@ -115,6 +121,8 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
         "kind_choices": [{"key": key, "label": label, "checked": key in chosen} for key, label in available.items()],
         "older_query": urlencode([*kinds_query, ("before", next_before.isoformat())]) if next_before else "",
         "is_first_page": before is None,
+        "kinds_filtered": chosen != set(available),
+        "today": local_today(request.user),
         "care_team": care_team,
     }
     if request.htmx:

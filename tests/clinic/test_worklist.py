@@ -69,7 +69,7 @@ def test_foundation_columns_show_age_due_date_and_fragility_fractures(client, te
     client.force_login(team.clinician)
     response = client.get(URL)
     row = next(row for row in response.context["rows"] if row["patient"] == team.overdue)
-    values = {column.key: value for column, value in row["cells"]}
+    values = {cell["column"].key: cell["value"] for cell in row["cells"]}
     assert values["age"] == team.overdue.age_on(team.today)
     assert values["next_scan_due_on"] == team.today - dt.timedelta(days=12)
     assert values["fragility_fractures"] == 2  # the high-trauma one does not count
@@ -205,7 +205,7 @@ def test_registered_module_adds_a_column_a_filter_and_a_sort(client, team, fake_
     labels = [h["column"].label for h in response.context["headers"]]
     assert labels == ["Patient", "Age", "Next scan due", "Since 2020", "Height", "Fragility fractures"]
     assert _names(response) == ["Sam Soon", "Olive Overdue", "Una Unscanned"]
-    values = {row["patient"].name: dict((c.key, v) for c, v in row["cells"]) for row in response.context["rows"]}
+    values = {row["patient"].name: {c["column"].key: c["value"] for c in row["cells"]} for row in response.context["rows"]}
     assert values["Sam Soon"]["recent_fractures"] == 3
     assert values["Olive Overdue"]["recent_fractures"] == 2  # 2021 and 2022; the 2019 one is older
     assert values["Sam Soon"]["height_cm"] == 165
@@ -233,3 +233,19 @@ def test_home_sends_clinicians_to_the_worklist(client, team):
     assert response.status_code == 302 and response.url == URL
     nav = client.get(URL).context["nav_links"]
     assert nav[0] == {"label": "Worklist", "url": URL, "current": True}
+
+
+def test_cells_render_templates_and_escape_plain_values(client, team, monkeypatch):
+    fake = types.SimpleNamespace(
+        COLUMNS=[WorklistColumn("risky", "Risky", order=4), WorklistColumn("missing", "Missing", order=5)],
+        annotate=lambda patients, today: patients.annotate(risky=F("user__last_name")),
+    )
+    team.soon.user.last_name = "<b>Soon</b>"
+    team.soon.user.save()
+    real = app_modules
+    monkeypatch.setattr(workspace, "app_modules", lambda name: (clinic_worklist, fake) if name == "worklist" else real(name))
+    client.force_login(team.clinician)
+    body = client.get(URL).content.decode()
+    assert '<td data-label="Risky">&lt;b&gt;Soon&lt;/b&gt;</td>' in body
+    assert '<td data-label="Missing">—</td>' in body
+    assert f'<a href="{reverse("clinic:timeline", kwargs={"patient_id": team.overdue.pk})}">Olive Overdue</a>' in body
