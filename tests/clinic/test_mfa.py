@@ -101,3 +101,14 @@ def test_demo_accounts_are_enrolled_with_the_development_secret_idempotently(db,
     assert sorted(a.user.email for a in authenticators) == ["admin@example.com", "clinician@example.com"]
     assert TOTP(authenticators[0]).validate_code(totp_code(DEMO_TOTP_SECRET))
     assert context.patient.clinical_notes.count() == len(demo.DEMO_NOTES)
+
+
+def test_the_django_admin_sign_in_cannot_skip_the_code(client, db):
+    admin = AdminFactory()
+    TOTP.activate(admin, SECRET)
+    response = client.post(
+        reverse("admin:login"), {"username": admin.email, "password": PASSWORD, "next": reverse("admin:index")}
+    )
+    assert response.status_code == 302  # Django's own form accepts the password...
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 302 and index.url.startswith(reverse("account_login"))  # ...but the session is refused
