@@ -7,4 +7,4 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinician workspace"
 
     def ready(self):
-        from . import mfa  # noqa: F401 - connects the signal receiver that forgets a removed authenticator
+        from . import mfa  # noqa: F401 - connects the enrolment signal receivers

@@ -9,7 +9,7 @@ Patients are never asked.
 
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_removed
+from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -33,11 +33,6 @@ def _passed_mfa(session) -> bool:
     return any(entry.get("method") == "mfa" for entry in session.get(AUTHENTICATION_METHODS_SESSION_KEY, []))
 
 
-def _signed_in_at(session) -> float | None:
-    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
-    return min((entry["at"] for entry in records if "at" in entry), default=None)
-
-
 class RequireMFAMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,20 +51,25 @@ class RequireMFAMiddleware:
             if _passed_mfa(request.session):
                 request.session[VERIFIED_SESSION_KEY] = True
                 return self.get_response(request)
-            enrolled_at = (
-                Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).values_list("created_at", flat=True).first()
-            )
-            if enrolled_at is None:
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 messages.info(request, "Set up two-factor authentication to continue: clinicians and admins need it.")
                 return redirect("mfa_activate_totp")
-            signed_in_at = _signed_in_at(request.session)
-            if signed_in_at is not None and enrolled_at.timestamp() >= signed_in_at:
-                # Enrolled during this session: entering a valid code to enrol proves the second factor.
-                request.session[VERIFIED_SESSION_KEY] = True
-            else:
-                logout(request)
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+            # An authenticator, yet this session neither passed the code at sign-in nor enrolled (e.g. it signed
+            # in through a form other than allauth's): sign it out, so the next sign-in asks for the code.
+            logout(request)
+            return redirect(f"{reverse('account_login')}?next={request.path}")
         return self.get_response(request)
+
+
+@receiver(authenticator_added)
+def _enrolled(sender, request, user, authenticator, **kwargs):
+    """Entering a valid code to enrol proves the second factor for this session.
+
+    allauth sends this once the transaction commits; with ATOMIC_REQUESTS that is as the view returns, before
+    the session is saved.
+    """
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        request.session[VERIFIED_SESSION_KEY] = True
 
 
 @receiver(authenticator_removed)

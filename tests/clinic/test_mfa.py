@@ -43,7 +43,8 @@ def test_patients_are_never_asked(client, db):
     assert client.get(reverse("dashboard:patient-dashboard", kwargs={"patient_id": patient.pk})).status_code == 200
 
 
-def test_enrolling_lets_the_clinician_in(client, db):
+@pytest.mark.django_db(transaction=True)  # allauth marks the enrolment on commit, as in production
+def test_enrolling_lets_the_clinician_in(client):
     clinician = ClinicianFactory()
     assert _sign_in(client, clinician).status_code == 302
     assert client.get(WORKLIST).url == reverse("mfa_activate_totp")
