@@ -44,7 +44,7 @@ class AccessEvent(models.Model):
     method = models.CharField(max_length=8)
     ip = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
     summary = models.CharField(max_length=300, blank=True)
 
     objects = AccessEventQuerySet.as_manager()

@@ -42,6 +42,10 @@ class ClinicUserAdmin(UserAdmin):
         messages.success(request, f"Password cleared and a reset link emailed to {len(users)} account(s).")
 
 
+admin.site.site_header = "BoneTrack administration"
+admin.site.site_title = "BoneTrack admin"
+admin.site.index_title = "Accounts, care teams, reference data and the access log"
+
 admin.site.unregister(User)
 admin.site.register(User, ClinicUserAdmin)
 

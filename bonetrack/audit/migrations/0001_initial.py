@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('method', models.CharField(max_length=8)),
                 ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
                 ('summary', models.CharField(blank=True, max_length=300)),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_events', to='accounts.patientprofile')),
