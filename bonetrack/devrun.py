@@ -13,6 +13,8 @@ from pathlib import Path
 
 import redis
 
+from bonetrack.clinic.totp import DEMO_TOTP_SECRET
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BONETRACK_VAR_DIR", BASE_DIR / "var"))
 
@@ -108,6 +110,9 @@ def main() -> None:
         "    patient@example.com     the main demo patient\n"
         "    clinician@example.com   a clinician with four patients\n"
         "    admin@example.com       an administrator (also /admin/)\n"
+        "  Clinician and admin also give a two-factor code (development secret, never use it elsewhere):\n"
+        f"    TOTP secret {DEMO_TOTP_SECRET}: add it to any authenticator app,\n"
+        "    or print the current code with: python -m bonetrack.clinic.totp\n"
         f"  Emails are written to {VAR_DIR / 'mail'}/\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,

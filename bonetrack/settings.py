@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "bonetrack.core.middleware.UserTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bonetrack.clinic.mfa.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "bonetrack.urls"
@@ -139,6 +140,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BoneTrack"
+# Clinicians and admins must use two-factor authentication (bonetrack.clinic.mfa).
+BONETRACK_REQUIRE_MFA = env.bool("BONETRACK_REQUIRE_MFA", default=True)
 
 # Failed sign-ins are throttled by django-axes alone, so that a locked-out user always gets its lockout page.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}

@@ -14,6 +14,12 @@ def _fast_tests(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mfa_not_required(settings):
+    """Tests sign clinicians in with force_login; tests of the MFA requirement switch it back on."""
+    settings.BONETRACK_REQUIRE_MFA = False
+
+
 @pytest.fixture
 def patient(db):
     return PatientFactory()

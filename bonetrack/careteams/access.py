@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from bonetrack.accounts.models import PatientProfile, Role
+from bonetrack.audit.recording import record_access, should_record
 
 
 def patients_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -39,14 +40,21 @@ def get_visible_patient(user, patient_id: int) -> PatientProfile:
 
 
 def patient_view(view):
-    """Decorate a view taking `patient_id`: it receives the visible `patient` instead, or the request 404s."""
+    """Decorate a view taking `patient_id`: it receives the visible `patient` instead, or the request 404s.
+
+    Successful requests are written to the access log: views by anyone but the patient, and every change.
+    """
 
     @login_required
     @wraps(view)
     def wrapper(request, patient_id: int, *args, **kwargs):
         patient = get_visible_patient(request.user, patient_id)
         request.patient = patient
-        return view(request, patient, *args, **kwargs)
+        response = view(request, patient, *args, **kwargs)
+        # The access log: views by anyone but the patient, and every change (bonetrack.audit).
+        if response.status_code < 400 and should_record(request, patient):
+            record_access(request, patient)
+        return response
 
     return wrapper
 

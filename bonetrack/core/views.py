@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if profile is None:  # only accounts made by hand in the admin lack one
             return TemplateResponse(request, "core/landing.html", {"missing_profile": True})
         return redirect("dashboard:patient-dashboard", patient_id=profile.pk)
-    return redirect("careteams:patient-list")
+    return redirect("clinic:worklist")
 
 
 @never_cache

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import AccessEvent
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log, read-only: no add, change or delete, for anyone."""
+
+    list_display = ("at", "actor", "patient", "action", "method", "path", "ip")
+    list_filter = (
+        "action",
+        ("at", admin.DateFieldListFilter),
+        "actor__role",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("patient", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("actor__email", "actor__last_name", "patient__user__email", "patient__user__last_name", "path", "ip")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "patient__user")
+    fields = ("at", "actor", "patient", "action", "method", "path", "ip", "user_agent", "summary")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,64 @@
+"""The admin, tailored for running the clinic: account actions on users, and clinician notes."""
+
+from allauth.account.internal.flows.password_reset import request_password_reset
+from allauth.account.models import EmailAddress
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+
+from bonetrack.accounts.admin import UserAdmin
+
+from .models import ClinicalNote
+
+User = get_user_model()
+
+
+class ClinicUserAdmin(UserAdmin):
+    """Users, with "Add clinician", deactivation and forced password resets."""
+
+    change_list_template = "admin/accounts/user/clinic_change_list.html"
+    actions = ["deactivate", "force_password_reset"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The admin vouches for the address, so the new person can sign in straight away.
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
+    @admin.action(description="Deactivate the selected accounts (they can no longer sign in)")
+    def deactivate(self, request, queryset):
+        count = queryset.exclude(pk=request.user.pk).filter(is_active=True).update(is_active=False)
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.warning(request, "You cannot deactivate your own account; it was left active.")
+        messages.success(request, f"Deactivated {count} account(s).")
+
+    @admin.action(description="Force a password reset (clear the password and email a reset link)")
+    def force_password_reset(self, request, queryset):
+        users = list(queryset.filter(is_active=True))
+        for user in users:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            # The reset token is made from the new (unusable) password, so it stays valid until used.
+            request_password_reset(request, user.email, [user], None)
+        messages.success(request, f"Password cleared and a reset link emailed to {len(users)} account(s).")
+
+
+admin.site.site_header = "BoneTrack administration"
+admin.site.site_title = "BoneTrack admin"
+admin.site.index_title = "Accounts, care teams, reference data and the access log"
+
+admin.site.unregister(User)
+admin.site.register(User, ClinicUserAdmin)
+
+
+@admin.register(ClinicalNote)
+class ClinicalNoteAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "patient", "author")
+    list_filter = (("created_at", admin.DateFieldListFilter), ("author", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("patient__user__email", "patient__user__last_name", "body")
+    list_select_related = ("patient__user", "author")
+    readonly_fields = ("patient", "author", "created_at")
+    fields = ("patient", "author", "created_at", "body")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # notes are written on the patient's timeline

@@ -1,0 +1,165 @@
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from bonetrack.accounts.models import PatientProfile, Role
+from bonetrack.careteams.access import patient_view, role_required
+from bonetrack.core.timezones import local_today
+
+from .forms import ClinicalNoteForm, ScanIntervalForm
+from .models import ClinicalNote
+from .signals import scan_interval_changed
+from .workspace import (
+    WorklistQuery,
+    cell_renderer,
+    timeline_header,
+    timeline_kinds,
+    timeline_page,
+    worklist_columns,
+    worklist_filters,
+    worklist_queryset,
+)
+
+WORKLIST_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
+CARE_TEAM_ROLES = (Role.CLINICIAN, Role.ADMIN)
+# Kinds only the care team sees on the timeline.
+CARE_TEAM_KINDS = {"note"}
+
+
+def _require_care_team(request: HttpRequest) -> None:
+    if request.user.role not in CARE_TEAM_ROLES:
+        raise PermissionDenied
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@role_required(Role.CLINICIAN, Role.ADMIN)
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The clinician's patients, one row each, with what every app contributes: search, filter, sort, pages."""
+    today = local_today(request.user)
+    columns, filters = worklist_columns(), worklist_filters()
+    query = WorklistQuery.from_params(request.GET, columns, filters)
+    page = Paginator(worklist_queryset(request.user, today, query), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    render_cell = cell_renderer(columns)
+    rows = []
+    for patient in page.object_list:
+        patient.age = patient.age_on(today)
+        patient.due_in_days = (patient.next_scan_due_on - today).days if patient.next_scan_due_on else None
+        patient.overdue_days = max(0, -patient.due_in_days) if patient.due_in_days is not None else 0
+        cells = []
+        for column in columns:
+            value = getattr(patient, column.key, None)
+            cells.append({"column": column, "value": value, "html": render_cell(column, patient, value)})
+        rows.append({"patient": patient, "cells": cells})
+
+    params = {"q": query.search, "filter": list(query.filters), "sort": query.sort}
+
+    def url_with(**changes) -> str:
+        merged = {key: value for key, value in {**params, **changes}.items() if value}
+        return f"?{urlencode(merged, doseq=True)}" if merged else "?"
+
+    headers = []
+    for column in columns:
+        current = query.sort.removeprefix("-") == column.key
+        descending = query.sort.startswith("-")
+        headers.append(
+            {
+                "column": column,
+                "url": url_with(sort=("" if descending else "-") + column.key if current else column.key)
+                if column.sortable
+                else "",
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    context = {
+        "today": today,
+        "page": page,
+        "rows": rows,
+        "headers": headers,
+        "filters": [{"filter": f, "checked": f.key in query.filters} for f in filters],
+        "query": query,
+        "page_query": urlencode({k: v for k, v in params.items() if v}, doseq=True),
+        "filtered": bool(query.search or query.filters),
+    }
+    template = "clinic/worklist.html#results" if request.htmx else "clinic/worklist.html"
+    return TemplateResponse(request, template, context)
+
+
+def _parse_before(value: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@patient_view
+def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """The T-score chart, then one feed of everything that happened, newest first, in pages."""
+    care_team = request.user.role in CARE_TEAM_ROLES
+    available = {key: label for key, label in timeline_kinds().items() if care_team or key not in CARE_TEAM_KINDS}
+    chosen = {kind for kind in request.GET.getlist("kinds") if kind in available} or set(available)
+    before = _parse_before(request.GET.get("before", ""))
+    events, next_before = timeline_page(patient, kinds=chosen, before=before, limit=TIMELINE_PAGE_SIZE)
+    kinds_query = [("kinds", kind) for kind in sorted(chosen)] if chosen != set(available) else []
+    context = {
+        "patient": patient,
+        "entries": [(event, available.get(event.kind, event.kind)) for event in events],
+        "kind_choices": [{"key": key, "label": label, "checked": key in chosen} for key, label in available.items()],
+        "older_query": urlencode([*kinds_query, ("before", next_before.isoformat())]) if next_before else "",
+        "is_first_page": before is None,
+        "kinds_filtered": chosen != set(available),
+        "today": local_today(request.user),
+        "care_team": care_team,
+    }
+    if request.htmx:
+        return TemplateResponse(request, "clinic/timeline.html#feed-page", context)
+    context["header"] = timeline_header(request, patient)
+    context["note_form"] = ClinicalNoteForm() if care_team else None
+    return TemplateResponse(request, "clinic/timeline.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def note_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """A clinician or admin writes a note on the patient's record."""
+    _require_care_team(request)
+    form = ClinicalNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ClinicalNote.objects.create(patient=patient, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Note added to the timeline.")
+        url = reverse("clinic:timeline", kwargs={"patient_id": patient.pk})
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return TemplateResponse(request, "clinic/note_form.html", {"patient": patient, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+def scan_interval(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+    """The care team sets (or clears) the interval between scans, which wins over the default rule."""
+    _require_care_team(request)
+    form = ScanIntervalForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save(commit=False)
+        patient.scan_interval_set_by = request.user if patient.scan_interval_months else None
+        patient.save(update_fields=["scan_interval_months", "scan_interval_set_by"])
+        scan_interval_changed.send(sender=PatientProfile, patient=patient, by=request.user)
+        if patient.scan_interval_months:
+            messages.success(request, f"Scans every {patient.scan_interval_months} months from now on.")
+        else:
+            messages.success(request, "The scan interval follows the default rule again.")
+        return redirect("clinic:timeline", patient_id=patient.pk)
+    return TemplateResponse(request, "clinic/scan_interval.html", {"patient": patient, "form": form})

@@ -1,0 +1,153 @@
+"""Assembling the worklist and the timeline from every app's contributions (bonetrack/core/worklist.py)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import F, Q, QuerySet
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from bonetrack.careteams.access import patients_visible_to
+from bonetrack.core.hooks import app_modules
+from bonetrack.core.worklist import TimelineEvent, WorklistColumn, WorklistFilter
+
+DEFAULT_SORT = "next_scan_due_on"
+
+
+def worklist_columns() -> list[WorklistColumn]:
+    """Every app's columns, in display order."""
+    columns = [column for module in app_modules("worklist") for column in getattr(module, "COLUMNS", ())]
+    return sorted(columns, key=lambda column: column.order)
+
+
+def worklist_filters() -> list[WorklistFilter]:
+    return [f for module in app_modules("worklist") for f in getattr(module, "FILTERS", ())]
+
+
+@dataclass(frozen=True)
+class WorklistQuery:
+    """What the clinician asked for, already checked against the known columns and filters."""
+
+    search: str = ""
+    filters: tuple[str, ...] = ()
+    sort: str = DEFAULT_SORT  # a column key, "-" in front for descending
+
+    @classmethod
+    def from_params(cls, params, columns: list[WorklistColumn], filters: list[WorklistFilter]) -> "WorklistQuery":
+        sortable = {column.key for column in columns if column.sortable}
+        sort = params.get("sort", "") or DEFAULT_SORT
+        if sort.removeprefix("-") not in sortable:
+            sort = DEFAULT_SORT if DEFAULT_SORT in sortable else ""
+        known = {f.key for f in filters}
+        chosen = tuple(key for key in dict.fromkeys(params.getlist("filter")) if key in known)
+        return cls(search=params.get("q", "").strip()[:100], filters=chosen, sort=sort)
+
+
+def _ordering(column: WorklistColumn, descending: bool) -> list:
+    expression = column.sort or column.key
+    if expression.startswith("-"):
+        expression, descending = expression[1:], not descending
+    field = F(expression)
+    return [field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)]
+
+
+def worklist_queryset(user, today: dt.date, query: WorklistQuery) -> QuerySet:
+    """The visible patients with every app's annotations, searched, filtered and sorted: one SELECT when evaluated."""
+    patients = patients_visible_to(user).select_related("user")
+    for module in app_modules("worklist"):
+        annotate = getattr(module, "annotate", None)
+        if annotate is not None:
+            patients = annotate(patients, today)
+    for term in query.search.split():
+        patients = patients.filter(
+            Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term) | Q(user__email__icontains=term)
+        )
+    by_key = {f.key: f for f in worklist_filters()}
+    for key in query.filters:
+        patients = patients.filter(by_key[key].condition(today))
+    ordering = []
+    if query.sort:
+        columns = {column.key: column for column in worklist_columns()}
+        column = columns[query.sort.removeprefix("-")]
+        ordering = _ordering(column, query.sort.startswith("-"))
+        if column.key == "name":
+            ordering.append(F("user__first_name").desc() if query.sort.startswith("-") else F("user__first_name").asc())
+    return patients.order_by(*ordering, "user__last_name", "pk")
+
+
+def cell_renderer(columns: list[WorklistColumn]):
+    """Render one cell as HTML: the column's template with only `patient` and `value`, or the escaped value.
+
+    NOTE: templates are rendered directly with a small Context rather than through `{% include %}` in the page:
+    with a dozen templated columns on 25 rows this halves the worklist's rendering time.
+    """
+    templates = {column.key: get_template(column.template).template for column in columns if column.template}
+
+    def render(column: WorklistColumn, patient, value) -> str:
+        template = templates.get(column.key)
+        if template is not None:
+            return mark_safe(template.render(Context({"patient": patient, "value": value}, autoescape=True)))  # noqa: S308
+        return conditional_escape("—" if value is None or value == "" else value)
+
+    return render
+
+
+# The timeline ----------------------------------------------------------------------------------------
+
+
+def timeline_kinds() -> dict[str, str]:
+    """Every kind of event any app puts on the timeline, with its label."""
+    kinds: dict[str, str] = {}
+    for module in app_modules("timeline"):
+        kinds.update(getattr(module, "KINDS", {}))
+    return kinds
+
+
+def timeline_page(
+    patient, *, kinds: set[str], before: dt.datetime | None, limit: int
+) -> tuple[list[TimelineEvent], dt.datetime | None]:
+    """One page of the merged feed, newest first, and the `before` of the next page (None at the end).
+
+    Each source gives at most `limit + 1` events (one query per source). Events sharing the page's last moment
+    stay together, since the next page asks for events strictly older than it; a source that is cut off at
+    that moment is asked again for more (rare: only when many of its events share one timestamp).
+    """
+    sources = []
+    for module in app_modules("timeline"):
+        wanted = kinds & set(getattr(module, "KINDS", {}))
+        if wanted and hasattr(module, "timeline_events"):
+            sources.append([module, wanted, limit + 1, None])
+    for source in sources:
+        module, wanted, requested, _ = source
+        source[3] = module.timeline_events(patient, before=before, limit=requested, kinds=wanted)
+    while True:
+        merged = sorted(chain.from_iterable(source[3] for source in sources), key=lambda e: e.when, reverse=True)
+        if len(merged) <= limit:
+            return merged, None
+        boundary = merged[limit - 1].when
+        cut_at_boundary = [s for s in sources if len(s[3]) >= s[2] and s[3][-1].when == boundary]
+        if not cut_at_boundary:
+            break
+        for source in cut_at_boundary:
+            module, wanted, requested, _ = source
+            source[2] = requested * 2
+            source[3] = module.timeline_events(patient, before=before, limit=source[2], kinds=wanted)
+    page, rest = merged[:limit], merged[limit:]
+    while rest and rest[0].when == page[-1].when:
+        page.append(rest.pop(0))
+    more = bool(rest) or any(len(source[3]) >= source[2] for source in sources)
+    return page, (page[-1].when if more else None)
+
+
+def timeline_header(request, patient) -> dict | None:
+    """The chart shown above the feed: the first app that offers one."""
+    for module in app_modules("timeline"):
+        header = getattr(module, "timeline_header", None)
+        if header is not None:
+            result = header(request, patient)
+            if result:
+                return result
+    return None

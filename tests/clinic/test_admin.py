@@ -1,0 +1,84 @@
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, AdminFactory, ClinicianFactory, PatientFactory
+
+User = get_user_model()
+CHANGELIST = reverse("admin:accounts_user_changelist")
+
+
+def _admin_client(client):
+    admin = AdminFactory()
+    client.force_login(admin)
+    return admin
+
+
+def test_user_list_offers_add_clinician(client, db):
+    _admin_client(client)
+    response = client.get(CHANGELIST)
+    assert f'href="{reverse("admin:accounts_user_add")}?role=clinician"' in response.content.decode()
+    form = client.get(reverse("admin:accounts_user_add"), {"role": "clinician"}).context["adminform"].form
+    assert form.initial["role"] == "clinician"
+
+
+def test_admin_creates_a_clinician_who_can_sign_in(client, db):
+    _admin_client(client)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "new.doctor@example.org",
+            "first_name": "Nina",
+            "last_name": "Doctor",
+            "role": "clinician",
+            "time_zone": "Europe/London",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.doctor@example.org")
+    assert (user.role, user.is_staff) == ("clinician", False)
+    client.logout()
+    signed_in = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert signed_in.status_code == 302 and signed_in.url == "/"  # straight in: the address is vouched for
+
+
+def test_deactivate_action(client, db):
+    admin = _admin_client(client)
+    clinician, patient = ClinicianFactory(), PatientFactory()
+    response = client.post(
+        CHANGELIST, {"action": "deactivate", "_selected_action": [clinician.pk, patient.user.pk, admin.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert not User.objects.get(pk=clinician.pk).is_active
+    assert not User.objects.get(pk=patient.user.pk).is_active
+    assert User.objects.get(pk=admin.pk).is_active
+    assert "You cannot deactivate your own account" in response.content.decode()
+
+
+def test_force_password_reset_clears_the_password_and_emails_a_working_link(client, db):
+    _admin_client(client)
+    clinician = ClinicianFactory()
+    client.post(CHANGELIST, {"action": "force_password_reset", "_selected_action": [clinician.pk]})
+    clinician.refresh_from_db()
+    assert not clinician.has_usable_password()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [clinician.email]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    client.logout()
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    new_password = "a-brand-new-passphrase-42"
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    done = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert done.status_code == 302
+    clinician.refresh_from_db()
+    assert clinician.check_password(new_password)
+
+
+def test_clinicians_cannot_open_the_admin(client, db):
+    client.force_login(ClinicianFactory())
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302 and "/admin/login/" in response.url
