@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "bonetrack.core.middleware.UserTimezoneMiddleware",
+    "bonetrack.core.middleware.IdleSessionMiddleware",
     "axes.middleware.AxesMiddleware",
     "bonetrack.clinic.mfa.RequireMFAMiddleware",
 ]
@@ -158,7 +159,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry is pushed back at most once a minute (bonetrack.core.middleware.IdleSessionMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-us"

@@ -49,6 +49,7 @@ def fracture_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse
         fracture = form.save(commit=False)
         fracture.patient, fracture.recorded_by = patient, request.user
         fracture.save()
+        refresh_next_scan_due(patient)  # a fragility fracture changes the category (R1) and the interval (R5)
         messages.success(request, f"Recorded: {fracture}.")
         return redirect("accounts:fracture-list", patient_id=patient.pk)
     return TemplateResponse(
@@ -61,5 +62,6 @@ def fracture_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse
 def fracture_delete(request: HttpRequest, patient: PatientProfile, fracture_id: int) -> HttpResponse:
     fracture = get_object_or_404(patient.fractures, pk=fracture_id)
     fracture.delete()
+    refresh_next_scan_due(patient)
     messages.success(request, f"Deleted: {fracture}.")
     return redirect("accounts:fracture-list", patient_id=patient.pk)

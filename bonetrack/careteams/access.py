@@ -50,6 +50,9 @@ def patient_view(view):
     def wrapper(request, patient_id: int, *args, **kwargs):
         patient = get_visible_patient(request.user, patient_id)
         request.patient = patient
+        if patient.user_id == request.user.pk:
+            # The navigation reads the patient's own profile; reuse the row just loaded.
+            request.user.patient_profile = patient
         response = view(request, patient, *args, **kwargs)
         # The access log: views by anyone but the patient, and every change (bonetrack.audit).
         if response.status_code < 400 and should_record(request, patient):

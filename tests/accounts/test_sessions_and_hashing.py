@@ -32,7 +32,8 @@ def test_argon2_is_the_default_hasher():
 
 def test_sessions_end_after_30_idle_minutes_by_default():
     assert project_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert project_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert project_settings.SESSION_REFRESH_SECONDS == 60
+    assert "bonetrack.core.middleware.IdleSessionMiddleware" in project_settings.MIDDLEWARE
 
 
 def _setting_with_env(name: str, **env) -> str:
@@ -58,6 +59,17 @@ def test_each_request_pushes_the_expiry_back_and_an_idle_session_ends(client, se
     session = Session.objects.get(session_key=client.session.session_key)
     remaining = session.expire_date - timezone.now()
     assert dt.timedelta(minutes=29) < remaining <= dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+    # A request within the refresh interval writes nothing; one after it pushes the expiry back.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(dashboard).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date < timezone.now() + dt.timedelta(minutes=6)
+    stale = client.session
+    stale["_bonetrack_touched"] -= settings.SESSION_REFRESH_SECONDS
+    stale.save()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(dashboard).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + dt.timedelta(minutes=29)
 
     # Once the idle limit has passed, the next request finds the session gone.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - dt.timedelta(minutes=1))
