@@ -110,6 +110,8 @@ def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
     shown = next(s for s in history.scans if s.pk == scan.pk)
     revisions = scan.revisions.select_related("changed_by")
     shown.verified_by = scan.verified_by if scan.verified_by_id else None
+    care_team = request.user.role in ("clinician", "admin")
+    notes = scan.clinical_notes.select_related("author") if care_team else ()
     return TemplateResponse(
         request,
         "dexa/scan_detail.html",
@@ -119,6 +121,8 @@ def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
             "revisions": revisions,
             "can_change": can_change(request.user, scan),
             "can_verify": request.user.role == "clinician" and not scan.is_verified,
+            "care_team": care_team,
+            "notes": notes,
         },
     )
 

@@ -21,6 +21,14 @@ class ClinicalNote(models.Model):
     patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="clinical_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=NOTE_MAX_LENGTH)
+    scan = models.ForeignKey(
+        "dexa.DexaScan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clinical_notes",
+        help_text="The scan this note is about, if any.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ClinicalNoteQuerySet.as_manager()

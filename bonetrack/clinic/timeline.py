@@ -18,14 +18,16 @@ def _midnight(day: dt.date, zone) -> dt.datetime:
 
 
 def note_events(patient, *, before: dt.datetime | None, limit: int) -> list[TimelineEvent]:
-    notes = ClinicalNote.objects.for_patient(patient).older_than(before).select_related("author")[:limit]
+    notes = ClinicalNote.objects.for_patient(patient).older_than(before).select_related("author", "scan")[:limit]
     return [
         TimelineEvent(
             when=note.created_at,
             kind="note",
             title=f"Note by {note.author.display_name if note.author else 'a former team member'}",
             body=note.body,
-            badges=(("Care team only", "muted"),),
+            badges=(("Care team only", "muted"),)
+            + (((f"About the scan of {note.scan.scanned_on:%d %b %Y}", "info"),) if note.scan else ()),
+            url=reverse("dexa:scan-detail", kwargs={"patient_id": patient.pk, "scan_id": note.scan_id}) if note.scan_id else "",
             extra={"note_id": note.pk},
         )
         for note in notes

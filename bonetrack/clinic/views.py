@@ -128,7 +128,7 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     if request.htmx:
         return TemplateResponse(request, "clinic/timeline.html#feed-page", context)
     context["header"] = timeline_header(request, patient)
-    context["note_form"] = ClinicalNoteForm() if care_team else None
+    context["note_form"] = ClinicalNoteForm(patient=patient) if care_team else None
     return TemplateResponse(request, "clinic/timeline.html", context)
 
 
@@ -137,9 +137,11 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 def note_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """A clinician or admin writes a note on the patient's record."""
     _require_care_team(request)
-    form = ClinicalNoteForm(request.POST or None)
+    form = ClinicalNoteForm(request.POST or None, patient=patient, initial={"scan": request.GET.get("scan")})
     if request.method == "POST" and form.is_valid():
-        ClinicalNote.objects.create(patient=patient, author=request.user, body=form.cleaned_data["body"])
+        ClinicalNote.objects.create(
+            patient=patient, author=request.user, body=form.cleaned_data["body"], scan=form.cleaned_data["scan"]
+        )
         messages.success(request, "Note added to the timeline.")
         url = reverse("clinic:timeline", kwargs={"patient_id": patient.pk})
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
