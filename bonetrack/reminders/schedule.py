@@ -42,8 +42,8 @@ def upcoming(
     return [(o, m) for o in sorted(offsets) if (m := send_moment(due_on, o, tz, hour)) > now]
 
 
-def earliest_due_date_in_play(today_utc: dt.date, offsets: tuple[int, ...]) -> dt.date:
-    """No due date after this one can have a stage that is already current (a day of slack covers every zone)."""
+def latest_due_date_in_play(today_utc: dt.date, offsets: tuple[int, ...]) -> dt.date:
+    """No due date after this one can have a stage that is current on UTC date `today_utc` in any zone (UTC+14 included)."""
     return today_utc - dt.timedelta(days=min(offsets)) + dt.timedelta(days=1)
 
 

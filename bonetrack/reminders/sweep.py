@@ -62,7 +62,7 @@ def candidates(kind: kinds.ReminderKind, now: dt.datetime, patient_ids=None) -> 
     recorded = Reminder.objects.filter(patient=OuterRef("pk"), kind=kind.key, due_on=OuterRef("due_on"))
     return (
         kind.due_dates(patients)
-        .filter(due_on__lte=schedule.earliest_due_date_in_play(now.date(), kind.offsets))
+        .filter(due_on__lte=schedule.latest_due_date_in_play(now.date(), kind.offsets))
         # Past the overdue cap: nothing more to record, ever, for this due date.
         .exclude(Exists(recorded.filter(stage=last_offset)))
         .annotate(
@@ -172,17 +172,17 @@ def requeue_stale(now: dt.datetime, limit: int = 20000) -> int:
     before = now - requeue_after()
     total = 0
     for model, what in ((Reminder, "reminder"), (ClinicianDigest, "digest")):
-        with transaction.atomic():
-            ids = list(
-                model.objects.filter(email_status=EmailStatus.PENDING)
-                .filter(Q(email_queued_at__isnull=True) | Q(email_queued_at__lt=before))
-                .order_by("pk")
-                .values_list("pk", flat=True)[:limit]
-            )
-            if ids:
+        ids = list(
+            model.objects.filter(email_status=EmailStatus.PENDING)
+            .filter(Q(email_queued_at__isnull=True) | Q(email_queued_at__lt=before))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            with transaction.atomic():
                 model.objects.filter(pk__in=ids).update(email_queued_at=now)
                 _publish(ids, what)
-                logger.info("Re-published %d pending %s emails", len(ids), what)
+            logger.info("Re-published %d pending %s emails", len(ids), what)
         total += len(ids)
     return total
 
