@@ -16,6 +16,7 @@ The sweep, the exactly-once bookkeeping, the channels and the pages need no chan
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -109,12 +110,24 @@ class ScanDueKind(ReminderKind):
 
 
 def _scan_path(patient_id: int) -> str:
+    return patient_path("dexa:scan-list", patient_id, fallback="reminders:reminder-list")
+
+
+@cache
+def _path_template(url_name: str, fallback: str) -> str:
     from django.urls import NoReverseMatch
 
+    marker = 987654321
     try:
-        return reverse("dexa:scan-list", kwargs={"patient_id": patient_id})
+        path = reverse(url_name, kwargs={"patient_id": marker})
     except NoReverseMatch:
-        return reverse("reminders:reminder-list", kwargs={"patient_id": patient_id})
+        path = reverse(fallback, kwargs={"patient_id": marker})
+    return path.replace(str(marker), "{}")
+
+
+def patient_path(url_name: str, patient_id: int, *, fallback: str) -> str:
+    """reverse(url_name, patient_id=...) for many patients at the cost of one reverse()."""
+    return _path_template(url_name, fallback).format(patient_id)
 
 
 _REGISTRY: dict[str, ReminderKind] = {}

@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import delivery, sweep
@@ -28,9 +29,10 @@ def send_clinician_digests_task() -> int:
     return sweep.build_digests()
 
 
-def backoff(retries: int) -> int:
+def backoff(retries: int) -> float:
     """Seconds before retry number `retries` + 1: 5, 10, 20, ... capped at 10 minutes."""
-    return min(RETRY_BACKOFF_MAX, 5 * 2 ** min(retries, 10))
+    base = getattr(settings, "REMINDERS_RETRY_BASE_SECONDS", 5)
+    return min(RETRY_BACKOFF_MAX, base * 2 ** min(retries, 10))
 
 
 def _send_task(send):

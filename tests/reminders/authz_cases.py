@@ -35,7 +35,12 @@ CASES = [
     ),
     Case("reminders:unsubscribe", PUBLIC, kwargs=lambda w: {"token": unsubscribe_token(w.patient.user)}),
     Case("reminders:unsubscribe", PUBLIC, method="post", kwargs=lambda w: {"token": unsubscribe_token(w.patient.user)}),
-    Case("reminders:unsubscribe", {role: 400 for role in ROLES}, kwargs=lambda w: {"token": "bm90LXNpZ25lZA"}, label="bad signature"),
+    Case(
+        "reminders:unsubscribe",
+        {role: 400 for role in ROLES},
+        kwargs=lambda w: {"token": "bm90LXNpZ25lZA"},
+        label="bad signature",
+    ),
     Case(
         "reminders:unsubscribe",
         {role: 400 for role in ROLES},

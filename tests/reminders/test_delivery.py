@@ -8,7 +8,13 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from bonetrack.reminders import delivery
-from bonetrack.reminders.delivery import SendFailed, send_digest_emails, send_reminder_emails, unsubscribe_token, user_id_from_token
+from bonetrack.reminders.delivery import (
+    SendFailed,
+    send_digest_emails,
+    send_reminder_emails,
+    unsubscribe_token,
+    user_id_from_token,
+)
 from bonetrack.reminders.models import ClinicianDigest, EmailStatus, NotificationPreference, Reminder
 from bonetrack.reminders.sweep import build_digests, sweep
 from bonetrack.reminders.tasks import backoff

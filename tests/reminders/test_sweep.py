@@ -34,7 +34,12 @@ def test_records_the_current_stage_once_with_an_in_app_notification(db, publishe
     patient = PatientFactory(next_scan_due_on=TODAY + days(20), user__time_zone="Europe/London")
     stats = sweep(NOW)
     reminder = Reminder.objects.get()
-    assert (reminder.patient_id, reminder.kind, reminder.due_on, reminder.stage) == (patient.pk, "scan_due", TODAY + days(20), -30)
+    assert (reminder.patient_id, reminder.kind, reminder.due_on, reminder.stage) == (
+        patient.pk,
+        "scan_due",
+        TODAY + days(20),
+        -30,
+    )
     assert reminder.send_at == dt.datetime(2026, 11, 12, 9, tzinfo=dt.UTC)
     assert reminder.email_status == EmailStatus.PENDING
     note = Notification.objects.get()

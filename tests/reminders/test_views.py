@@ -14,7 +14,9 @@ from tests.factories import PatientFactory
 
 @pytest.fixture
 def notes(patient):
-    return [Notification.objects.create(recipient=patient.user, title=f"Reminder {i}", body="Due soon", url="/") for i in range(3)]
+    return [
+        Notification.objects.create(recipient=patient.user, title=f"Reminder {i}", body="Due soon", url="/") for i in range(3)
+    ]
 
 
 def test_bell_shows_the_unread_count(patient_client, notes, django_assert_max_num_queries):
