@@ -132,7 +132,7 @@ def test_queries_grow_with_batches_not_patients(db, published, django_assert_num
     for i in range(60):
         PatientFactory(next_scan_due_on=TODAY - days(i))
     # Per batch: the patients, a savepoint, the reminders insert, the rows won, the notifications insert, the release.
-    # Then the last, empty select of patients and one outbox select per outbox table.
+    # Before them, the ids of every candidate; after them, one outbox select per outbox table.
     with django_assert_num_queries(6 * 3 + 1 + 2):
         stats = sweep(NOW, batch_size=20)
     assert stats.batches == 3 and stats.recorded == 60
