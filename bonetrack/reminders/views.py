@@ -133,9 +133,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         preference.email_stopped_at = timezone.now()
         preference.save()
         done = True
-    return TemplateResponse(
-        request, "reminders/unsubscribe.html", {"done": done, "email": _masked(user.email), "token": token, "target": user}
-    )
+    return TemplateResponse(request, "reminders/unsubscribe.html", {"done": done, "email": _masked(user.email), "token": token})
 
 
 def _masked(email: str) -> str:
