@@ -1,0 +1,158 @@
+"""Kinds of reminder: the extension point. Each kind knows where its due dates live and how its messages read.
+
+A later feature registers its own kind (e.g. a denosumab dose every 6 months) with `register(...)`:
+
+    class DenosumabDoseKind(ReminderKind):
+        key = "dose_denosumab"
+        label = "Denosumab injection"
+        offsets = (-14, 0, 14, 28, 42)
+        def due_dates(self, patients):  # one annotation, no query per patient
+            return patients.annotate(due_on=Subquery(...next dose date...)).filter(due_on__isnull=False)
+        ...
+    register(DenosumabDoseKind())
+
+The sweep, the exactly-once bookkeeping, the channels and the pages need no change.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from django.db.models import F, QuerySet
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a reminder says, for every channel."""
+
+    subject: str  # email subject and in-app title
+    headline: str
+    lines: tuple[str, ...]
+    action_label: str
+    action_path: str  # site-relative URL of the page to act on
+
+
+def days_phrase(days: int) -> str:
+    return "1 day" if abs(days) == 1 else f"{abs(days)} days"
+
+
+class ReminderKind:
+    key = ""
+    label = ""
+    offsets: tuple[int, ...] = (-30, 0, 30, 60, 90)  # days from the due date; positive stages are the overdue ones
+
+    def due_dates(self, patients: QuerySet) -> QuerySet:
+        """`patients` (PatientProfile) annotated with `due_on`, keeping only those that have one."""
+        raise NotImplementedError
+
+    def current_due_on(self, patient) -> dt.date | None:
+        """The patient's due date now (used to drop stages whose due date has since changed)."""
+        row = self.due_dates(type(patient).objects.filter(pk=patient.pk)).values_list("due_on", flat=True).first()
+        return row
+
+    def stage_label(self, offset: int) -> str:
+        if offset < 0:
+            return f"{days_phrase(offset)} before"
+        if offset == 0:
+            return "On the due date"
+        overdue = [o for o in self.offsets if o > 0]
+        number = overdue.index(offset) + 1 if offset in overdue else None
+        return f"Overdue reminder {number} of {len(overdue)}" if number else f"{days_phrase(offset)} overdue"
+
+    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date) -> Message:
+        raise NotImplementedError
+
+
+class ScanDueKind(ReminderKind):
+    """The next DEXA scan (R5 decides the date; the DEXA app keeps `next_scan_due_on` current)."""
+
+    key = "scan_due"
+    label = "Bone density scan"
+
+    def due_dates(self, patients: QuerySet) -> QuerySet:
+        return patients.filter(next_scan_due_on__isnull=False).annotate(due_on=F("next_scan_due_on"))
+
+    def current_due_on(self, patient) -> dt.date | None:
+        return type(patient).objects.filter(pk=patient.pk).values_list("next_scan_due_on", flat=True).first()
+
+    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date) -> Message:
+        when = f"{due_on:%A} {due_on.day} {due_on:%B %Y}"
+        days = (due_on - today).days
+        if days > 0:
+            subject = f"Your bone density scan is due in {days_phrase(days)}"
+            headline = f"Your next bone density (DEXA) scan is due on {when}."
+            lines = (
+                "Now is a good time to book it with your clinic or imaging centre.",
+                "Once the report is in, add it to BoneTrack so your care team can review it.",
+            )
+        elif days == 0:
+            subject = "Your bone density scan is due today"
+            headline = f"Your next bone density (DEXA) scan is due today, {when}."
+            lines = (
+                "If it is not booked yet, please contact your clinic or imaging centre.",
+                "Once the report is in, add it to BoneTrack so your care team can review it.",
+            )
+        else:
+            subject = f"Your bone density scan is {days_phrase(days)} overdue"
+            headline = f"Your bone density (DEXA) scan was due on {when}, {days_phrase(days)} ago."
+            lines = (
+                "Regular scans show whether your bones are holding up and whether treatment is working.",
+                "Please book it with your clinic or imaging centre, or ask your care team if you are unsure.",
+            )
+        return Message(
+            subject=subject,
+            headline=headline,
+            lines=lines,
+            action_label="See your scans",
+            action_path=_scan_path(patient_id),
+        )
+
+
+def _scan_path(patient_id: int) -> str:
+    return patient_path("dexa:scan-list", patient_id, fallback="reminders:reminder-list")
+
+
+@cache
+def _path_template(url_name: str, fallback: str) -> str:
+    from django.urls import NoReverseMatch
+
+    marker = 987654321
+    try:
+        path = reverse(url_name, kwargs={"patient_id": marker})
+    except NoReverseMatch:
+        path = reverse(fallback, kwargs={"patient_id": marker})
+    return path.replace(str(marker), "{}")
+
+
+def patient_path(url_name: str, patient_id: int, *, fallback: str) -> str:
+    """reverse(url_name, patient_id=...) for many patients at the cost of one reverse()."""
+    return _path_template(url_name, fallback).format(patient_id)
+
+
+_REGISTRY: dict[str, ReminderKind] = {}
+
+
+def register(kind: ReminderKind) -> ReminderKind:
+    if not kind.key or kind.key in _REGISTRY:
+        raise ValueError(f"reminder kind {kind.key!r} is empty or already registered")
+    if len(kind.key) > 32:
+        raise ValueError("reminder kind keys are at most 32 characters")
+    _REGISTRY[kind.key] = kind
+    return kind
+
+
+def get(key: str) -> ReminderKind:
+    return _REGISTRY[key]
+
+
+def all_kinds() -> list[ReminderKind]:
+    return list(_REGISTRY.values())
+
+
+def label_of(key: str) -> str:
+    kind = _REGISTRY.get(key)
+    return kind.label if kind else key
+
+
+SCAN_DUE = register(ScanDueKind())

@@ -1,0 +1,58 @@
+"""Redis down: pages still load and save, publishing gives up quickly, /healthz says what is down."""
+
+import datetime as dt
+import json
+import time
+
+import pytest
+from django.urls import reverse
+
+from bonetrack.accounts.models import PatientProfile
+from bonetrack.reminders.models import Reminder
+from bonetrack.reminders.sweep import sweep
+
+from .conftest import celery_broker, free_port
+
+
+@pytest.fixture
+def dead_redis(settings):
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.REDIS_URL = url
+    with celery_broker(url):
+        yield url
+
+
+def test_a_page_that_enqueues_saves_and_answers_quickly_without_redis(
+    dead_redis, clinician_client, patient, django_capture_on_commit_callbacks, caplog
+):
+    patient.next_scan_due_on = dt.date.today() + dt.timedelta(days=300)
+    patient.save()
+    url = reverse("accounts:profile", kwargs={"patient_id": patient.pk})
+    form = clinician_client.get(url).context
+    data = {
+        **{f"user-{k}": v for k, v in form["user_form"].initial.items() if v is not None},
+        **{f"profile-{k}": v for k, v in form["profile_form"].initial.items() if v not in (None, False)},
+        "interval-scan_interval_months": 24,
+    }
+    data["profile-date_of_birth"] = patient.date_of_birth.isoformat()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = clinician_client.post(url, data)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302, response.context and [f.errors for f in (response.context["profile_form"],)]
+    assert PatientProfile.objects.get(pk=patient.pk).scan_interval_months == 24
+    assert len(callbacks) == 1  # the reminder sweep for this patient, which could not be published
+    assert "Broker unavailable; reminders.sweep_reminders will be picked up by the next sweep" in caplog.text
+    assert elapsed < 3.0
+
+
+def test_healthz_reports_redis_down_and_reminders_still_record(dead_redis, client, patient):
+    response = client.get(reverse("healthz"))
+    body = json.loads(response.content)
+    assert response.status_code == 503 and body["status"] == "degraded"
+    assert body["checks"]["redis"]["ok"] is False and body["checks"]["database"]["ok"] is True
+    # The sweep (run by beat once Redis is back) records in-app reminders without the broker.
+    patient.next_scan_due_on = dt.date.today()
+    patient.save()
+    assert sweep().recorded == 1
+    assert Reminder.objects.get().notifications.count() == 1
