@@ -1,5 +1,6 @@
 """Demo scans: Margaret moves from the osteoporosis range into osteopenia on treatment over 8 years (one make);
-Robert changes scanner make; Helen has a self-reported scan waiting for verification. Idempotent."""
+Robert changes scanner make; Helen has a self-reported scan waiting for verification; Anna is overdue for her
+next scan (osteopenia with a T-score ≤ −2.0: every 2 years, last scanned 26 months ago). Idempotent."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -105,3 +106,9 @@ def seed(demo) -> None:
         rows = [("lumbar_spine", "", "0.905", "-1.6", "-0.4"), ("femoral_neck", "left", "0.655", "-2.1", "-0.9")]
         scans = [(add_months(today, -3), lakeside, ScannerMake.GE_LUNAR, "", rows)]
         _create(helen, scans, user=helen.user, verifier=None, source=Source.SELF_REPORTED)
+
+    anna = demo.patients[3]
+    if not anna.dexa_scans.exists():
+        rows = [("lumbar_spine", "", "0.880", "-1.9", "-0.7"), ("femoral_neck", "right", "0.640", "-2.2", "-0.9")]
+        scans = [(add_months(today, -26), riverside, ScannerMake.HOLOGIC, "Horizon A", rows)]
+        _create(anna, scans, user=demo.clinician, verifier=demo.clinician, source=Source.CLINICIAN)

@@ -16,7 +16,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     def send():
         try:
             task.apply_async(args=args, kwargs=kwargs)
-        except Exception:  # kombu raises several unrelated types for "broker unreachable"
-            logger.warning("Broker unavailable; %s will be picked up by the next sweep", task.name, exc_info=True)
+        except Exception as exc:  # kombu raises several unrelated types for "broker unreachable"
+            logger.warning("Broker unavailable (%s); %s will be picked up by the next sweep", exc, task.name)
 
     transaction.on_commit(send)

@@ -40,7 +40,7 @@ def test_demo_is_idempotent_and_schedules_the_reminder():
     demo.seed(seed_demo_accounts())
     margaret, helen, robert = context.patients[0], context.patients[1], context.patients[2]
     assert DexaScan.objects.filter(patient=margaret).count() == 6
-    assert DexaScan.objects.count() == 10
+    assert DexaScan.objects.count() == 11
     scans = list(DexaScan.objects.filter(patient=margaret).chronological())
     assert (scans[-1].scanned_on - scans[0].scanned_on).days >= 365 * 8 - 2
     assert (scans[0].category, scans[-1].category, scans[-1].diagnosis) == ("osteoporosis", "osteopenia", "osteoporosis")
@@ -49,3 +49,8 @@ def test_demo_is_idempotent_and_schedules_the_reminder():
     assert timezone.localdate() < margaret.next_scan_due_on <= timezone.localdate() + dt.timedelta(days=30)
     assert {s.make for s in DexaScan.objects.filter(patient=robert)} == {"hologic", "ge_lunar"}
     assert DexaScan.objects.get(patient=helen).verified_at is None
+    # Anna is the worklist's overdue patient: 2-year interval (T ≤ −2.0), last scanned 26 months ago.
+    anna = context.patients[3]
+    anna.refresh_from_db()
+    overdue_days = (timezone.localdate() - anna.next_scan_due_on).days
+    assert 45 <= overdue_days <= 75
