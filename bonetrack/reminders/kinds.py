@@ -15,6 +15,7 @@ The sweep, the exactly-once bookkeeping, the channels and the pages need no chan
 """
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,14 +38,14 @@ def days_phrase(days: int) -> str:
     return "1 day" if abs(days) == 1 else f"{abs(days)} days"
 
 
-class ReminderKind:
+class ReminderKind(ABC):
     key = ""
     label = ""
     offsets: tuple[int, ...] = (-30, 0, 30, 60, 90)  # days from the due date; positive stages are the overdue ones
 
+    @abstractmethod
     def due_dates(self, patients: QuerySet) -> QuerySet:
         """`patients` (PatientProfile) annotated with `due_on`, keeping only those that have one."""
-        raise NotImplementedError
 
     def current_due_on(self, patient) -> dt.date | None:
         """The patient's due date now (used to drop stages whose due date has since changed)."""
@@ -60,8 +61,9 @@ class ReminderKind:
         number = overdue.index(offset) + 1 if offset in overdue else None
         return f"Overdue reminder {number} of {len(overdue)}" if number else f"{days_phrase(offset)} overdue"
 
+    @abstractmethod
     def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date) -> Message:
-        raise NotImplementedError
+        """The reminder's subject and text for one stage."""
 
 
 class ScanDueKind(ReminderKind):
