@@ -153,8 +153,8 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
     client.force_login(clinician)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     # session, user, patient, audit insert, one query per timeline source (notes, fractures, scans, nutrition,
-    # exercise, reminders), and ATOMIC_REQUESTS' savepoints; a full page adds the chart header's scans and the
-    # note form's scan choices.
-    with django_assert_max_num_queries(13 if htmx else 15):
+    # exercise, reminders, labs; medication reads the patient row), and ATOMIC_REQUESTS' savepoints; a full page
+    # adds the chart header's scans and the note form's scan choices.
+    with django_assert_max_num_queries(14 if htmx else 16):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20

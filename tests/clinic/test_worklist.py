@@ -205,7 +205,7 @@ def test_registered_module_adds_a_column_a_filter_and_a_sort(client, team, fake_
     with django_assert_max_num_queries(10):
         response = client.get(URL, {"sort": "-recent_fractures"})
     labels = [h["column"].label for h in response.context["headers"]]
-    assert labels == ["Patient", "Age", "Next scan due", "Since 2020", "Height", "Fragility fractures"]
+    assert labels == ["Patient", "Age", "Next scan due", "Since 2020", "Height", "Medication", "Fragility fractures"]
     assert _names(response) == ["Sam Soon", "Olive Overdue", "Una Unscanned"]
     values = {row["patient"].name: {c["column"].key: c["value"] for c in row["cells"]} for row in response.context["rows"]}
     assert values["Sam Soon"]["recent_fractures"] == 3
