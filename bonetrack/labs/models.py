@@ -76,11 +76,19 @@ class LabResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_test_display()} {self.value} {self.canonical_unit} on {self.taken_on:%d %b %Y}"
+        return f"{self.get_test_display()} {self.entered_text} on {self.taken_on.day} {self.taken_on:%b %Y}"
 
     @property
     def canonical_unit(self) -> str:
         return rules.CANONICAL_UNIT[self.test]
+
+    @property
+    def entered_text(self) -> str:
+        return f"{rules.format_number(self.entered_value)} {self.entered_unit}"
+
+    @property
+    def canonical_text(self) -> str:
+        return f"{rules.format_number(self.value)} {self.canonical_unit}"
 
     @property
     def in_canonical_unit(self) -> bool:
@@ -95,6 +103,10 @@ class LabResult(models.Model):
         return rules.interpret(self.test, self.value, self.range_low, self.range_high)
 
     @property
-    def reference_range(self) -> tuple:
-        """The range the result is judged against, in the canonical unit (calcium); None for 25(OH)D."""
-        return rules.calcium_range(self.range_low, self.range_high) if self.test == Test.CALCIUM else None
+    def reference_range_text(self) -> str:
+        """The range a calcium result is judged against, e.g. "Usual range 8.5–10.2 mg/dL"; "" for 25(OH)D."""
+        if self.test != Test.CALCIUM:
+            return ""
+        low, high = rules.calcium_range(self.range_low, self.range_high)
+        kind = "Lab range" if self.uses_lab_range else "Usual range"
+        return f"{kind} {rules.format_number(low)}–{rules.format_number(high)} mg/dL"

@@ -58,6 +58,11 @@ def to_canonical(test: str, value: Decimal, unit: str) -> Decimal:
     return (Decimal(value) / FACTORS[unit]).quantize(PLACES[test], rounding=ROUND_HALF_UP)
 
 
+def format_number(value: Decimal) -> str:
+    """A value as printed on a report: no trailing zeros, never an exponent (30.00 → "30", 10.20 → "10.2")."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def is_plausible(test: str, value: Decimal) -> bool:
     """Within the bounds a real result can have (canonical unit): 0 < 25(OH)D ≤ 250 ng/mL; calcium 2–20 mg/dL."""
     if test == VITAMIN_D:

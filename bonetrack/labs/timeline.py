@@ -17,10 +17,7 @@ def _midnight(day: dt.date, zone) -> dt.datetime:
 
 
 def _value(result: LabResult) -> str:
-    text = f"{result.entered_value.normalize():f} {result.entered_unit}"
-    if not result.in_canonical_unit:
-        text += f" ({result.value.normalize():f} {result.canonical_unit})"
-    return text
+    return result.entered_text if result.in_canonical_unit else f"{result.entered_text} ({result.canonical_text})"
 
 
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
@@ -43,7 +40,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
         status = result.interpretation
         badges = [(status.label, status.tone)]
         if result.uses_lab_range:
-            badges.append((f"Lab range {result.range_low.normalize():f}–{result.range_high.normalize():f} mg/dL", "muted"))
+            badges.append((result.reference_range_text, "muted"))
         events.append(
             TimelineEvent(
                 when=_midnight(result.taken_on, zone),

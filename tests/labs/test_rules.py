@@ -108,3 +108,10 @@ def test_interpretation_follows_the_converted_value():
 )
 def test_plausible_bounds(test, value, plausible):
     assert rules.is_plausible(test, D(value)) is plausible
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [("100.00", "100"), ("250.0", "250"), ("10.20", "10.2"), ("30.05", "30.05"), ("0.50", "0.5")]
+)
+def test_format_number_never_uses_an_exponent(value, text):
+    assert rules.format_number(D(value)) == text
