@@ -133,7 +133,8 @@ def test_query_count_is_fixed(patient_client, patient, django_assert_max_num_que
 @pytest.mark.parametrize(
     ("fields", "constraint"),
     [
-        ({"value": D("0"), "entered_value": D("0")}, "labs_value_positive"),
+        ({"value": D("0")}, "labs_value_positive"),
+        ({"entered_value": D("0")}, "labs_entered_value_positive"),
         ({"value": D("250.5")}, "labs_vitamin_d_plausible"),
         ({"test": "calcium", "entered_unit": "mg/dL", "value": D("1.5")}, "labs_calcium_plausible"),
         ({"test": "calcium", "entered_unit": "mg/dL", "value": D("21")}, "labs_calcium_plausible"),
