@@ -7,7 +7,7 @@ from bonetrack.accounts.forms import DATE_INPUT
 from bonetrack.accounts.models import PatientProfile
 
 from . import rules
-from .models import LabResult, Test
+from .models import LabResult, Test, Unit
 
 RANGE_HELP = "Optional, serum calcium only: the lab's reference range, in the same unit as the result."
 
@@ -38,6 +38,9 @@ class LabResultForm(forms.ModelForm):
     def __init__(self, *args, patient: PatientProfile, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient, self.today = patient, today
+        self.fields["test"].choices = [("", "Choose a test"), *Test.choices]
+        self.fields["entered_unit"].choices = [("", "Choose the unit on the report"), *Unit.choices]
+        self.fields["taken_on"].widget.attrs.update({"max": today.isoformat(), "min": patient.date_of_birth.isoformat()})
         self.fields["entered_value"].widget.attrs.update({"inputmode": "decimal", "step": "any", "min": "0"})
         for name in ("range_low", "range_high"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any", "min": "0"})
