@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bonetrack.audit",
     "bonetrack.reminders",
     "bonetrack.clinic",
+    "bonetrack.labs",
     "dexa",
     "nutrition",
     "exercise",

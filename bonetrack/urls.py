@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("bonetrack.audit.urls")),
     path("", include("bonetrack.reminders.urls")),
     path("", include("bonetrack.clinic.urls")),
+    path("", include("bonetrack.labs.urls")),
     path("", include("dexa.urls")),
     path("", include("nutrition.urls")),
     path("", include("exercise.urls")),

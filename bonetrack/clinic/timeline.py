@@ -1,4 +1,5 @@
-"""The clinic's own timeline events: clinician notes and fractures (other apps add theirs the same way)."""
+"""The clinic's own timeline events: clinician notes, fractures and osteoporosis medication (other apps add theirs
+the same way)."""
 
 import datetime as dt
 
@@ -10,7 +11,7 @@ from bonetrack.core.worklist import TimelineEvent
 from .models import ClinicalNote
 
 ORDER = 0
-KINDS = {"note": "Clinician notes", "fracture": "Fractures"}
+KINDS = {"note": "Clinician notes", "fracture": "Fractures", "medication": "Medication"}
 
 
 def _midnight(day: dt.date, zone) -> dt.datetime:
@@ -58,11 +59,36 @@ def fracture_events(patient, *, before: dt.datetime | None, limit: int) -> list[
     ]
 
 
+def medication_events(patient, *, before: dt.datetime | None) -> list[TimelineEvent]:
+    """The last start, change or stop of osteoporosis medication, from the patient row (no query).
+
+    Until treatments are recorded one by one, the profile holds only the current state and its date.
+    """
+    day = patient.medication_changed_on
+    if day is None:
+        return []
+    when = _midnight(day, zone_of(patient.user))
+    if before is not None and when >= before:
+        return []
+    on = patient.on_osteoporosis_medication
+    return [
+        TimelineEvent(
+            when=when,
+            kind="medication",
+            title="Osteoporosis medication started or changed" if on else "Osteoporosis medication stopped",
+            badges=(("On treatment", "info"),) if on else (("Not on treatment", "muted"),),
+            url=reverse("accounts:profile", kwargs={"patient_id": patient.pk}),
+        )
+    ]
+
+
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
-    """Notes and fractures older than `before`, newest first: one query per kind."""
+    """Notes, fractures and medication older than `before`, newest first: one query per kind (none for medication)."""
     events = []
     if "note" in kinds:
         events += note_events(patient, before=before, limit=limit)
     if "fracture" in kinds:
         events += fracture_events(patient, before=before, limit=limit)
+    if "medication" in kinds and limit > 0:
+        events += medication_events(patient, before=before)
     return sorted(events, key=lambda event: event.when, reverse=True)[:limit]

@@ -153,8 +153,45 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
     client.force_login(clinician)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     # session, user, patient, audit insert, one query per timeline source (notes, fractures, scans, nutrition,
-    # exercise, reminders), and ATOMIC_REQUESTS' savepoints; a full page adds the chart header's scans and the
-    # note form's scan choices.
-    with django_assert_max_num_queries(13 if htmx else 15):
+    # exercise, reminders, labs; medication reads the patient row), and ATOMIC_REQUESTS' savepoints; a full page
+    # adds the chart header's scans and the note form's scan choices.
+    with django_assert_max_num_queries(14 if htmx else 16):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20
+
+
+def test_medication_event_from_the_profile(patient, clinician, django_assert_num_queries):
+    patient.user.time_zone = "America/New_York"
+    patient.user.save()
+    patient.on_osteoporosis_medication, patient.medication_changed_on = True, dt.date(2022, 4, 5)
+    zone = zoneinfo.ZoneInfo("America/New_York")
+    with django_assert_num_queries(0):
+        events = clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"})
+    started = "Osteoporosis medication started or changed"
+    assert [(e.when, e.kind, e.title, e.badges) for e in events] == [
+        (dt.datetime(2022, 4, 5, tzinfo=zone), "medication", started, (("On treatment", "info"),))
+    ]
+    assert events[0].url == reverse("accounts:profile", kwargs={"patient_id": patient.pk})
+    # Paging: strictly older than `before`.
+    assert clinic_timeline.timeline_events(patient, before=events[0].when, limit=10, kinds={"medication"}) == []
+    later = dt.datetime(2022, 4, 5, 0, 1, tzinfo=zone)
+    assert len(clinic_timeline.timeline_events(patient, before=later, limit=10, kinds={"medication"})) == 1
+    patient.on_osteoporosis_medication = False
+    stopped = clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"})
+    assert [(e.title, e.badges) for e in stopped] == [("Osteoporosis medication stopped", (("Not on treatment", "muted"),))]
+    patient.medication_changed_on = None
+    assert clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"}) == []
+
+
+def test_medication_event_on_the_page_for_patient_and_team(client, patient, clinician):
+    patient.on_osteoporosis_medication, patient.medication_changed_on = True, dt.date(2022, 4, 5)
+    patient.save()
+    FractureFactory(patient=patient, site="hip", occurred_on=dt.date(2023, 6, 1))
+    for user in (clinician, patient.user):
+        client.force_login(user)
+        response = client.get(_url(patient))
+        assert _titles(response) == ["Hip fracture", "Osteoporosis medication started or changed"]
+        assert {"key": "medication", "label": "Medication"} in [
+            {"key": c["key"], "label": c["label"]} for c in response.context_data["kind_choices"]
+        ]
+        assert _titles(client.get(_url(patient), {"kinds": "fracture"})) == ["Hip fracture"]

@@ -205,7 +205,7 @@ def test_registered_module_adds_a_column_a_filter_and_a_sort(client, team, fake_
     with django_assert_max_num_queries(10):
         response = client.get(URL, {"sort": "-recent_fractures"})
     labels = [h["column"].label for h in response.context["headers"]]
-    assert labels == ["Patient", "Age", "Next scan due", "Since 2020", "Height", "Fragility fractures"]
+    assert labels == ["Patient", "Age", "Next scan due", "Since 2020", "Height", "Medication", "Fragility fractures"]
     assert _names(response) == ["Sam Soon", "Olive Overdue", "Una Unscanned"]
     values = {row["patient"].name: {c["column"].key: c["value"] for c in row["cells"]} for row in response.context["rows"]}
     assert values["Sam Soon"]["recent_fractures"] == 3
@@ -251,3 +251,46 @@ def test_cells_render_templates_and_escape_plain_values(client, team, monkeypatc
     assert '<td data-label="Risky">&lt;b&gt;Soon&lt;/b&gt;</td>' in body
     assert '<td data-label="Missing">—</td>' in body
     assert f'<a href="{reverse("clinic:timeline", kwargs={"patient_id": team.overdue.pk})}">Olive Overdue</a>' in body
+
+
+def _on_treatment(patient, since):
+    patient.on_osteoporosis_medication, patient.medication_changed_on = True, since
+    patient.save(update_fields=["on_osteoporosis_medication", "medication_changed_on"])
+
+
+def test_medication_column_shows_treatment_and_its_date(client, team):
+    _on_treatment(team.soon, dt.date(2021, 3, 4))
+    _on_treatment(team.unknown, None)
+    client.force_login(team.clinician)
+    response = client.get(URL)
+    values = {row["patient"].name: {c["column"].key: c["value"] for c in row["cells"]} for row in response.context["rows"]}
+    assert [values[name]["on_medication"] for name in ("Olive Overdue", "Sam Soon", "Una Unscanned")] == [False, True, True]
+    body = response.content.decode()
+    assert 'On treatment since <time datetime="2021-03-04">4 Mar 2021</time>' in body
+    assert '<td data-label="Medication">On treatment</td>' in body  # on treatment, date unknown
+    assert '<td data-label="Medication"><span class="muted">Not on treatment</span></td>' in body
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("-on_medication", ["Sam Soon", "Olive Overdue", "Una Unscanned"]),
+        ("on_medication", ["Olive Overdue", "Una Unscanned", "Sam Soon"]),
+    ],
+)
+def test_sort_by_medication(client, team, sort, expected):
+    _on_treatment(team.soon, dt.date(2021, 3, 4))
+    client.force_login(team.clinician)
+    assert _names(client.get(URL, {"sort": sort})) == expected
+
+
+def test_medication_column_adds_no_query(client, db, django_assert_max_num_queries):
+    clinician = _team_of(5)
+    client.force_login(clinician)
+    client.get(URL)  # warm up
+    with django_assert_max_num_queries(10) as by_fractures:
+        client.get(URL, {"sort": "-fragility_fractures"})
+    # Reading and sorting the medication column costs nothing more: it comes from the patient row.
+    with django_assert_max_num_queries(len(by_fractures)):
+        response = client.get(URL, {"sort": "-on_medication"})
+    assert len(response.context["rows"]) == 5

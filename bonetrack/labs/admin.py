@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from .models import LabResult
+
+
+@admin.register(LabResult)
+class LabResultAdmin(admin.ModelAdmin):
+    list_display = ["patient", "test", "value", "entered_value", "entered_unit", "taken_on", "entered_by"]
+    list_filter = ["test", "entered_unit"]
+    search_fields = ["patient__user__last_name", "patient__user__email"]
+    date_hierarchy = "taken_on"
+    raw_id_fields = ["patient", "entered_by"]
+    readonly_fields = ["created_at"]
