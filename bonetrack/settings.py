@@ -142,6 +142,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BoneTrack"
+# Accept the code of the adjacent 30-second step too: phone clocks drift, and a code typed at a step's edge is fine.
+MFA_TOTP_TOLERANCE = 1
 # Clinicians and admins must use two-factor authentication (bonetrack.clinic.mfa).
 BONETRACK_REQUIRE_MFA = env.bool("BONETRACK_REQUIRE_MFA", default=True)
 

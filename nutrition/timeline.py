@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from bonetrack.core.timezones import zone_of
+from bonetrack.core.timezones import local_today, zone_of
 from bonetrack.core.worklist import TimelineEvent
 
 from .models import LogItem, Meal
@@ -38,11 +38,19 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
         )
         .order_by("-month")
     )
+    cutoff = None
     if before is not None:
         local = before.astimezone(zone)
         cutoff = local.date() if local.time() != dt.time.min else local.date() - dt.timedelta(days=1)
         months = months.filter(last_day__lte=cutoff)
-    rows = list(months[:limit])
+    # A page needs at most `limit` months: aggregate only the last `limit` calendar months before the cutoff, and
+    # look further back only when gaps in logging leave that window short.
+    newest = cutoff or local_today(patient.user)
+    month_index = newest.year * 12 + newest.month - 1 - (limit - 1)
+    window_start = dt.date(month_index // 12, month_index % 12 + 1, 1)
+    rows = list(months.filter(date__gte=window_start)[:limit])
+    if len(rows) < limit:
+        rows = list(months[:limit])
     overrides = fetch_overrides(patient) if rows else {}
     events = []
     for row in rows:

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP
@@ -113,3 +115,13 @@ def test_the_django_admin_sign_in_cannot_skip_the_code(client, db):
     assert response.status_code == 302  # Django's own form accepts the password...
     index = client.get(reverse("admin:index"))
     assert index.status_code == 302 and index.url.startswith(reverse("account_login"))  # ...but the session is refused
+
+
+def test_a_code_from_the_previous_step_is_accepted(client, db):
+    """Phone clocks drift and codes are typed at a step's edge: one 30-second step either side is accepted."""
+    clinician = ClinicianFactory()
+    TOTP.activate(clinician, SECRET)
+    assert _sign_in(client, clinician).url == reverse("mfa_authenticate")
+    previous = totp_code(SECRET, at=time.time() - 30)
+    assert client.post(reverse("mfa_authenticate"), {"code": previous}).status_code == 302
+    assert client.get(WORKLIST).status_code == 200

@@ -154,8 +154,10 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     # session, user, patient, audit insert, one query per timeline source (notes, fractures, scans, nutrition,
     # exercise, reminders, labs; medication reads the patient row), and ATOMIC_REQUESTS' savepoints; a full page
-    # adds the chart header's scans and the note form's scan choices.
-    with django_assert_max_num_queries(14 if htmx else 16):
+    # adds the chart header's scans and the note form's scan choices. The nutrition source reads only the last
+    # months a page can show, and looks further back (one more query) when gaps in logging leave that window short,
+    # as here, where nothing is logged at all.
+    with django_assert_max_num_queries(15 if htmx else 17):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20
 

@@ -53,3 +53,28 @@ def test_monthly_timeline_events(patient, today):
     older = timeline_events(patient, before=events[0].when, limit=10, kinds={"nutrition_month"})
     assert len(older) == 1 and older[0].title == events[1].title
     assert timeline_events(patient, before=None, limit=10, kinds={"scan"}) == []
+
+
+def test_monthly_events_read_only_the_months_a_page_shows_unless_logging_has_gaps(patient, today, count_queries):
+    # Logged every month for two years: a page of 3 aggregates the last 3 months only (one query on the log items,
+    # one for the care team's target overrides).
+    first = today.replace(day=1)
+    months = []
+    for back in range(24):
+        index = first.year * 12 + first.month - 1 - back
+        months.append(dt.date(index // 12, index % 12 + 1, 1))
+        _calcium_day(patient, months[-1], 1000)
+    with count_queries() as queries:
+        events = timeline_events(patient, before=None, limit=3, kinds={"nutrition_month"})
+    log_queries = [sql for sql in queries.statements if "nutrition_logitem" in sql]
+    assert len(log_queries) == 1
+    assert str(months[2]) in log_queries[0]  # bounded by the window's first day
+    assert [e.extra["month"] for e in events] == months[:3]
+
+
+def test_monthly_events_reach_back_past_a_long_gap(patient, today):
+    # Nothing in the last three years: the older months are still found.
+    long_ago = today.replace(day=1) - dt.timedelta(days=3 * 366)
+    _calcium_day(patient, long_ago, 900)
+    events = timeline_events(patient, before=None, limit=5, kinds={"nutrition_month"})
+    assert [e.extra["month"] for e in events] == [long_ago.replace(day=1)]
