@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Max, Q, Sum
+from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
 from bonetrack.core.timezones import zone_of
@@ -36,7 +36,9 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
     if "exercise" in kinds:
         months = (
             SessionEntry.objects.for_patient(patient)
-            .annotate(month=TruncMonth("session__date"))
+            # "YYYY-MM" from the ISO date text: native SQL on both databases (TruncMonth is a Python function per row
+            # on SQLite).
+            .annotate(month=Substr(Cast("session__date", CharField()), 1, 7))
             .values("month")
             .annotate(
                 last=Max("session__date"),
@@ -49,15 +51,18 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
             .order_by("-month")
         )
         if last_day is not None:
-            months = months.filter(last__lte=last_day)
+            # Months ending after the cutoff are excluded whole, so their rows need not be read.
+            after = last_day.year * 12 + last_day.month
+            months = months.filter(last__lte=last_day, session__date__lt=dt.date(after // 12, after % 12 + 1, 1))
         for row in months[:limit]:
+            month = dt.date.fromisoformat(f"{row['month']}-01")
             flags = row["flags"]
             badges = ((f"{flags} safety flag{'s' if flags != 1 else ''}", "danger"),) if flags else ()
             events.append(
                 TimelineEvent(
                     when=_midnight(row["last"], zone),
                     kind="exercise",
-                    title=f"Exercise in {row['month']:%B %Y}",
+                    title=f"Exercise in {month:%B %Y}",
                     body=(
                         f"{row['sessions']} session{'s' if row['sessions'] != 1 else ''} on {row['days']} days; "
                         f"resistance on {row['resistance_days']} days; {row['bouts'] or 0} weight-bearing minutes "

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Max, Q, Sum
+from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
 from bonetrack.core.timezones import local_today, zone_of
@@ -27,7 +27,9 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
     zone = zone_of(patient.user)
     months = (
         LogItem.objects.filter(patient=patient)
-        .annotate(month=TruncMonth("date"))
+        # "YYYY-MM" from the ISO date text: native SQL on SQLite and PostgreSQL (TruncMonth is a Python function
+        # per row on SQLite).
+        .annotate(month=Substr(Cast("date", CharField()), 1, 7))
         .values("month")
         .annotate(
             last_day=Max("date"),
@@ -42,7 +44,9 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
     if before is not None:
         local = before.astimezone(zone)
         cutoff = local.date() if local.time() != dt.time.min else local.date() - dt.timedelta(days=1)
-        months = months.filter(last_day__lte=cutoff)
+        # Months ending after the cutoff are excluded whole, so their rows need not be read at all.
+        after = cutoff.year * 12 + cutoff.month  # the month after the cutoff's, as a month index
+        months = months.filter(last_day__lte=cutoff, date__lt=dt.date(after // 12, after % 12 + 1, 1))
     # A page needs at most `limit` months: aggregate only the last `limit` calendar months before the cutoff, and
     # look further back only when gaps in logging leave that window short.
     newest = cutoff or local_today(patient.user)
@@ -54,9 +58,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
     overrides = fetch_overrides(patient) if rows else {}
     events = []
     for row in rows:
-        month = row["month"] if isinstance(row["month"], dt.date) else dt.date.fromisoformat(str(row["month"])[:10])
-        if isinstance(month, dt.datetime):
-            month = month.date()
+        month = dt.date.fromisoformat(f"{row['month']}-01")
         targets = targets_for(patient, row["last_day"], overrides)
         calcium = (row["calcium"] or 0) / row["days"]
         vitamin_d = (row["vitamin_d"] or 0) / row["days"]
