@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "femur-lattice-stride-42"
+NEW_PASSWORD = "femur-lattice-stride-42"  # a test-only value for the reset and change flows
 
 
 def _link(message) -> str:
