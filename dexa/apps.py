@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 
 
@@ -9,9 +7,8 @@ class DexaConfig(AppConfig):
 
     def ready(self):
         # The clinician workspace announces scan-interval changes; the next scan date is ours to recompute.
-        if find_spec("bonetrack.clinic.signals") is not None:
-            from bonetrack.clinic.signals import scan_interval_changed
+        from bonetrack.clinic.signals import scan_interval_changed
 
-            from .services import refresh_after_interval_change
+        from .services import refresh_after_interval_change
 
-            scan_interval_changed.connect(refresh_after_interval_change, dispatch_uid="dexa-refresh-next-scan-due")
+        scan_interval_changed.connect(refresh_after_interval_change, dispatch_uid="dexa-refresh-next-scan-due")

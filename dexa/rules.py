@@ -5,6 +5,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bonetrack.core.dates import add_months
+
 # Sites (R1). All four are diagnostic; the 33% radius only counts when it was measured.
 LUMBAR_SPINE = "lumbar_spine"
 TOTAL_HIP = "total_hip"
@@ -184,18 +186,6 @@ def bmd_change(
         lsc, source = earlier_bmd * DEFAULT_LSC_FRACTION[site], "default LSC"
     status = GAIN if delta >= lsc else LOSS if delta <= -lsc else STABLE
     return Change(status, delta, lsc, source, earlier_bmd)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months, clamped to the month's last day (29 Feb → 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 @dataclass(frozen=True)

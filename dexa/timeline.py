@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
@@ -14,17 +15,13 @@ KINDS = {"scan": "Scans", "category": "Category changes"}
 TONES = {"normal": "ok", "osteopenia": "warning", "osteoporosis": "danger", "severe": "danger", "z_below": "warning"}
 
 
-def _midnight(day: dt.date, zone) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-
-
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
     """Newest first, strictly older than `before`; one query (the patient's scans are few)."""
     zone = zone_of(patient.user)
     scans = list(DexaScan.objects.for_patient(patient).chronological().select_related("facility"))
     events, previous = [], None
     for scan in scans:
-        when = _midnight(scan.scanned_on, zone)
+        when = local_midnight(scan.scanned_on, zone)
         url = reverse("dexa:scan-detail", kwargs={"patient_id": patient.pk, "scan_id": scan.pk})
         if "scan" in kinds:
             badges = [(scan.get_category_display() or "No category", TONES.get(scan.category, "muted"))]

@@ -6,6 +6,7 @@ from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
+from bonetrack.core.dates import add_months, local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
@@ -13,10 +14,6 @@ from .goals import BOUT_MINUTES
 from .models import Category, SessionEntry
 
 KINDS = {"exercise": "Exercise (monthly)", "exercise_flag": "Exercise safety flags"}
-
-
-def _midnight(day: dt.date, zone) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
 def _last_day_before(before: dt.datetime | None, zone) -> dt.date | None:
@@ -52,15 +49,14 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
         )
         if last_day is not None:
             # Months ending after the cutoff are excluded whole, so their rows need not be read.
-            after = last_day.year * 12 + last_day.month
-            months = months.filter(last__lte=last_day, session__date__lt=dt.date(after // 12, after % 12 + 1, 1))
+            months = months.filter(last__lte=last_day, session__date__lt=add_months(last_day.replace(day=1), 1))
         for row in months[:limit]:
             month = dt.date.fromisoformat(f"{row['month']}-01")
             flags = row["flags"]
             badges = ((f"{flags} safety flag{'s' if flags != 1 else ''}", "danger"),) if flags else ()
             events.append(
                 TimelineEvent(
-                    when=_midnight(row["last"], zone),
+                    when=local_midnight(row["last"], zone),
                     kind="exercise",
                     title=f"Exercise in {month:%B %Y}",
                     body=(
@@ -85,7 +81,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
             who = entry.flag_confirmed_by.display_name if entry.flag_confirmed_by else "unknown"
             events.append(
                 TimelineEvent(
-                    when=_midnight(entry.session.date, zone),
+                    when=local_midnight(entry.session.date, zone),
                     kind="exercise_flag",
                     title=f"Flagged exercise logged: {entry.exercise.name}",
                     body=" ".join(entry.flag_reasons) + f" Confirmed by {who}.",

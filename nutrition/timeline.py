@@ -6,6 +6,7 @@ from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
+from bonetrack.core.dates import add_months, local_midnight
 from bonetrack.core.timezones import local_today, zone_of
 from bonetrack.core.worklist import TimelineEvent
 
@@ -14,10 +15,6 @@ from .summary import fetch_overrides
 from .targets import targets_for
 
 KINDS = {"nutrition_month": "Nutrition"}
-
-
-def _midnight(day: dt.date, zone) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
@@ -45,13 +42,11 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
         local = before.astimezone(zone)
         cutoff = local.date() if local.time() != dt.time.min else local.date() - dt.timedelta(days=1)
         # Months ending after the cutoff are excluded whole, so their rows need not be read at all.
-        after = cutoff.year * 12 + cutoff.month  # the month after the cutoff's, as a month index
-        months = months.filter(last_day__lte=cutoff, date__lt=dt.date(after // 12, after % 12 + 1, 1))
+        months = months.filter(last_day__lte=cutoff, date__lt=add_months(cutoff.replace(day=1), 1))
     # A page needs at most `limit` months: aggregate only the last `limit` calendar months before the cutoff, and
     # look further back only when gaps in logging leave that window short.
     newest = cutoff or local_today(patient.user)
-    month_index = newest.year * 12 + newest.month - 1 - (limit - 1)
-    window_start = dt.date(month_index // 12, month_index % 12 + 1, 1)
+    window_start = add_months(newest.replace(day=1), -(limit - 1))
     rows = list(months.filter(date__gte=window_start)[:limit])
     if len(rows) < limit:
         rows = list(months[:limit])
@@ -65,7 +60,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
         ca_target, vd_target = targets["calcium_mg"].value, targets["vitamin_d_iu"].value
         events.append(
             TimelineEvent(
-                when=_midnight(row["last_day"], zone),
+                when=local_midnight(row["last_day"], zone),
                 kind="nutrition_month",
                 title=f"Nutrition in {month:%B %Y}",
                 body=(

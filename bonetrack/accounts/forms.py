@@ -95,15 +95,6 @@ class PatientProfileForm(forms.ModelForm):
         return value
 
 
-class ScanIntervalForm(forms.ModelForm):
-    """The care team's own scan interval, which wins over the default rule (R5)."""
-
-    class Meta:
-        model = PatientProfile
-        fields = ["scan_interval_months"]
-        labels = {"scan_interval_months": "Scan interval set by the care team (months)"}
-
-
 class FractureForm(forms.ModelForm):
     def __init__(self, *args, patient: PatientProfile, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

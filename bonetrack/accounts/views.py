@@ -8,35 +8,33 @@ from bonetrack.careteams.access import patient_view
 from bonetrack.core.timezones import local_today
 from dexa.services import refresh_next_scan_due
 
-from .forms import FractureForm, PatientProfileForm, ScanIntervalForm, UserDetailsForm
+from .forms import FractureForm, PatientProfileForm, UserDetailsForm
 from .models import PatientProfile
 
 
 @require_http_methods(["GET", "POST"])
 @patient_view
 def profile_edit(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
-    """The patient's details and risk factors; the care team can also set the scan interval."""
-    can_set_interval = request.user.role in ("clinician", "admin")
+    """The patient's details and risk factors (the care team sets the scan interval on its own page)."""
     data = request.POST if request.method == "POST" else None
     user_form = UserDetailsForm(data, instance=patient.user, prefix="user")
     profile_form = PatientProfileForm(data, instance=patient, prefix="profile")
-    interval_form = ScanIntervalForm(data, instance=patient, prefix="interval") if can_set_interval else None
-    forms_ = [f for f in (user_form, profile_form, interval_form) if f is not None]
-    if request.method == "POST" and all(f.is_valid() for f in forms_):
+    if request.method == "POST" and user_form.is_valid() and profile_form.is_valid():
         user_form.save()
-        profile = profile_form.save(commit=False)
-        if interval_form is not None and "scan_interval_months" in interval_form.changed_data:
-            profile.scan_interval_months = interval_form.cleaned_data["scan_interval_months"]
-            profile.scan_interval_set_by = request.user
-        profile.save()
-        # Risk factors, medication and the clinician's interval all move the next scan date (R5).
+        profile = profile_form.save()
+        # Risk factors and medication move the next scan date (R5).
         refresh_next_scan_due(profile)
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile", patient_id=patient.pk)
     return TemplateResponse(
         request,
         "accounts/profile_edit.html",
-        {"patient": patient, "user_form": user_form, "profile_form": profile_form, "interval_form": interval_form},
+        {
+            "patient": patient,
+            "user_form": user_form,
+            "profile_form": profile_form,
+            "care_team": request.user.role in ("clinician", "admin"),
+        },
     )
 
 

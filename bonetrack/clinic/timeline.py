@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
@@ -12,10 +13,6 @@ from .models import ClinicalNote
 
 ORDER = 0
 KINDS = {"note": "Clinician notes", "fracture": "Fractures", "medication": "Medication"}
-
-
-def _midnight(day: dt.date, zone) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
 def note_events(patient, *, before: dt.datetime | None, limit: int) -> list[TimelineEvent]:
@@ -48,7 +45,7 @@ def fracture_events(patient, *, before: dt.datetime | None, limit: int) -> list[
     url = reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
     return [
         TimelineEvent(
-            when=_midnight(fracture.occurred_on, zone),
+            when=local_midnight(fracture.occurred_on, zone),
             kind="fracture",
             title=f"{fracture.get_site_display()} fracture",
             body=fracture.notes,
@@ -67,7 +64,7 @@ def medication_events(patient, *, before: dt.datetime | None) -> list[TimelineEv
     day = patient.medication_changed_on
     if day is None:
         return []
-    when = _midnight(day, zone_of(patient.user))
+    when = local_midnight(day, zone_of(patient.user))
     if before is not None and when >= before:
         return []
     on = patient.on_osteoporosis_medication

@@ -78,3 +78,11 @@ def time_calls(name: str, call, *, runs: int = 30, warmup: int = 3, budget: dict
         budget=budget or {},
         note=note,
     )
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def is_transaction_control(sql: str) -> bool:
+    """BEGIN/COMMIT/SAVEPOINT (from ATOMIC_REQUESTS, and the tests' wrapping): not counted against a query budget."""
+    return sql.lstrip().upper().startswith(TRANSACTION_CONTROL)

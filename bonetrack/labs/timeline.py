@@ -4,16 +4,13 @@ import datetime as dt
 
 from django.urls import reverse
 
+from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
 from .models import LabResult
 
 KINDS = {"lab": "Labs"}
-
-
-def _midnight(day: dt.date, zone) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
 def _value(result: LabResult) -> str:
@@ -43,7 +40,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
             badges.append((result.reference_range_text, "muted"))
         events.append(
             TimelineEvent(
-                when=_midnight(result.taken_on, zone),
+                when=local_midnight(result.taken_on, zone),
                 kind="lab",
                 title=f"{result.get_test_display()}: {_value(result)}",
                 body=result.notes,

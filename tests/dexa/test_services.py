@@ -80,16 +80,8 @@ def test_profile_edit_refreshes_the_due_date(client, patient):
     MembershipFactory(patient=patient, clinician=clinician)
     make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("1.050", "-0.4")})
     client.force_login(clinician)
-    data = {
-        "user-first_name": "Ann",
-        "user-last_name": "Lee",
-        "user-time_zone": "UTC",
-        "profile-date_of_birth": "1958-05-20",
-        "profile-sex": "female",
-        "profile-menopausal_status": "post",
-        "interval-scan_interval_months": "24",
-    }
-    response = client.post(reverse("accounts:profile", kwargs={"patient_id": patient.pk}), data)
+    data = {"scan_interval_months": "24"}
+    response = client.post(reverse("clinic:scan-interval", kwargs={"patient_id": patient.pk}), data)
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.next_scan_due_on == dt.date(2023, 4, 1)

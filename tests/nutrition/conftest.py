@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bonetrack.core.benchmarking import is_transaction_control
 from nutrition.models import Food
 from nutrition.reference_data import load
 
@@ -40,8 +41,7 @@ class QueryCounter:
 
     @property
     def statements(self) -> list[str]:
-        control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
-        return [q["sql"] for q in self.context.captured_queries if not q["sql"].upper().startswith(control)]
+        return [q["sql"] for q in self.context.captured_queries if not is_transaction_control(q["sql"])]
 
     def __len__(self) -> int:
         return len(self.statements)

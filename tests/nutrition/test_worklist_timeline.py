@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.dates import add_months
 from nutrition.models import LogItem, NutrientTargetOverride, Supplement
 from nutrition.timeline import timeline_events
 from nutrition.worklist import annotate
@@ -61,8 +62,7 @@ def test_monthly_events_read_only_the_months_a_page_shows_unless_logging_has_gap
     first = today.replace(day=1)
     months = []
     for back in range(24):
-        index = first.year * 12 + first.month - 1 - back
-        months.append(dt.date(index // 12, index % 12 + 1, 1))
+        months.append(add_months(first, -back))
         _calcium_day(patient, months[-1], 1000)
     with count_queries() as queries:
         events = timeline_events(patient, before=None, limit=3, kinds={"nutrition_month"})

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bonetrack.core.benchmarking import BenchContext, BenchPage, BenchResult, percentile
+from bonetrack.core.benchmarking import BenchContext, BenchPage, BenchResult, is_transaction_control, percentile
 from bonetrack.core.hooks import app_modules
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "bench" / "out" / "latest.json"
@@ -53,14 +53,6 @@ def use_bench_database() -> str:
     db["NAME"] = name
     conn.settings_dict["NAME"] = name
     return name
-
-
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
-def is_transaction_control(sql: str) -> bool:
-    """BEGIN/COMMIT/SAVEPOINT from ATOMIC_REQUESTS: not counted against a page's query budget."""
-    return sql.lstrip().upper().startswith(TRANSACTION_CONTROL)
 
 
 class Command(BaseCommand):
