@@ -97,6 +97,10 @@ class DexaScanQuerySet(models.QuerySet):
     def unverified(self) -> "DexaScanQuerySet":
         return self.filter(verified_at__isnull=True)
 
+    def latest_lowest_t_score(self) -> Decimal | None:
+        """The lowest diagnostic-site T-score of the most recent scan in this set, or None without scans (one query)."""
+        return self.newest_first().values_list("lowest_t_score", flat=True).first()
+
 
 class DexaScan(models.Model):
     """One DEXA examination. The summary fields are derived from the measurements by `services.refresh_next_scan_due`."""

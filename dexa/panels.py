@@ -10,7 +10,6 @@ from . import rules
 from .charts import figure_json
 from .history import ScanHistory, history_from_values, history_values, load_history
 
-ORDER = 10
 # Bump when the panel's markup changes, so cached fragments from an older release are not served.
 PANEL_CACHE_VERSION = 1
 PANEL_CACHE_SECONDS = 24 * 3600

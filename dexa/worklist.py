@@ -8,7 +8,6 @@ from bonetrack.core.worklist import WorklistColumn, WorklistFilter
 from . import rules
 from .models import DexaScan
 
-ORDER = 10
 COLUMNS = [
     WorklistColumn("dexa_diagnosis", "Diagnosis / latest", order=20, template="dexa/_worklist_diagnosis.html"),
     WorklistColumn("dexa_lowest_t", "Lowest T", order=21, template="dexa/_worklist_lowest.html"),

@@ -7,7 +7,6 @@ from django.urls import reverse
 from .goals import goals_for_week, week_start
 from .models import SessionEntry
 
-ORDER = 40
 FLAG_WINDOW_DAYS = 90
 
 

@@ -8,7 +8,7 @@ fracture, impact above brisk-walk level ("low") is flagged too.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bonetrack.core.hooks import app_modules
+from dexa.models import DexaScan
 
 OSTEOPOROSIS_T = Decimal("-2.5")
 # Brisk walking is the "low" impact level; after a vertebral fracture these levels are above it.
@@ -94,13 +94,9 @@ class BoneStatus:
 
 
 def latest_lowest_t_score(patient) -> Decimal | None:
-    """The lowest T-score of the latest scan, from the first app that provides `bone_status` (the DEXA app)."""
-    for module in app_modules("bone_status"):
-        provider = getattr(module, "latest_lowest_t_score", None)
-        if provider is not None:
-            value = provider(patient)
-            return None if value is None else Decimal(str(value))
-    return None
+    """The lowest T-score of the patient's latest scan (one query)."""
+    value = DexaScan.objects.for_patient(patient).latest_lowest_t_score()
+    return None if value is None else Decimal(str(value))
 
 
 def bone_status_for(patient) -> BoneStatus:

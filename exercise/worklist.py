@@ -15,7 +15,6 @@ from bonetrack.core.worklist import WorklistColumn, WorklistFilter
 from .goals import BALANCE_DAYS, BOUT_MINUTES, POSTURE_DAYS, RESISTANCE_DAYS, WEIGHT_BEARING_MINUTES, week_start
 from .models import Category, SessionEntry
 
-ORDER = 40
 ADHERENCE_WEEKS = 4
 GOALS_PER_WEEK = 4
 FLAG_WINDOW_DAYS = 90

@@ -2,7 +2,6 @@
 
 from .summary import day_summary
 
-ORDER = 30
 PANEL_NUTRIENTS = ("calcium_mg", "vitamin_d_iu", "magnesium_mg", "protein_g", "sodium_mg", "caffeine_mg")
 
 

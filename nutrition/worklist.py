@@ -29,7 +29,6 @@ from bonetrack.core.worklist import WorklistColumn, WorklistFilter
 
 from .models import LogItem, NutrientTargetOverride
 
-ORDER = 30
 WINDOW_DAYS = 30
 
 COLUMNS = [

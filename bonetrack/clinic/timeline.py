@@ -11,7 +11,6 @@ from bonetrack.core.worklist import TimelineEvent
 
 from .models import ClinicalNote
 
-ORDER = 0
 KINDS = {"note": "Clinician notes", "fracture": "Fractures", "medication": "Medication"}
 
 

@@ -1,4 +1,8 @@
-"""Assembling the worklist and the timeline from every app's contributions (bonetrack/core/worklist.py)."""
+"""Assembling the worklist and the timeline from every app's contributions (contracts: bonetrack/core/worklist.py).
+
+The contributing modules are listed here, in display order: adding a column group or a kind of event means
+writing the app's `worklist.py` or `timeline.py` and naming it below.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,20 +15,34 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from bonetrack.careteams.access import patients_visible_to
-from bonetrack.core.hooks import app_modules
+from bonetrack.clinic import timeline as clinic_timeline
+from bonetrack.clinic import worklist as clinic_worklist
 from bonetrack.core.worklist import TimelineEvent, WorklistColumn, WorklistFilter
+from bonetrack.labs import timeline as labs_timeline
+from bonetrack.reminders import timeline as reminders_timeline
+from dexa import timeline as dexa_timeline
+from dexa import worklist as dexa_worklist
+from exercise import timeline as exercise_timeline
+from exercise import worklist as exercise_worklist
+from nutrition import timeline as nutrition_timeline
+from nutrition import worklist as nutrition_worklist
+
+# Column groups and filters, in this order (each column also has its own `order` within the table).
+WORKLIST_SOURCES = (clinic_worklist, dexa_worklist, nutrition_worklist, exercise_worklist)
+# Event sources; the first that offers a `timeline_header` draws the page header.
+TIMELINE_SOURCES = (clinic_timeline, reminders_timeline, labs_timeline, dexa_timeline, nutrition_timeline, exercise_timeline)
 
 DEFAULT_SORT = "next_scan_due_on"
 
 
 def worklist_columns() -> list[WorklistColumn]:
     """Every app's columns, in display order."""
-    columns = [column for module in app_modules("worklist") for column in getattr(module, "COLUMNS", ())]
+    columns = [column for module in WORKLIST_SOURCES for column in getattr(module, "COLUMNS", ())]
     return sorted(columns, key=lambda column: column.order)
 
 
 def worklist_filters() -> list[WorklistFilter]:
-    return [f for module in app_modules("worklist") for f in getattr(module, "FILTERS", ())]
+    return [f for module in WORKLIST_SOURCES for f in getattr(module, "FILTERS", ())]
 
 
 @dataclass(frozen=True)
@@ -57,7 +75,7 @@ def _ordering(column: WorklistColumn, descending: bool) -> list:
 def worklist_queryset(user, today: dt.date, query: WorklistQuery) -> QuerySet:
     """The visible patients with every app's annotations, searched, filtered and sorted: one SELECT when evaluated."""
     patients = patients_visible_to(user).select_related("user")
-    for module in app_modules("worklist"):
+    for module in WORKLIST_SOURCES:
         annotate = getattr(module, "annotate", None)
         if annotate is not None:
             patients = annotate(patients, today)
@@ -101,7 +119,7 @@ def cell_renderer(columns: list[WorklistColumn]):
 def timeline_kinds() -> dict[str, str]:
     """Every kind of event any app puts on the timeline, with its label."""
     kinds: dict[str, str] = {}
-    for module in app_modules("timeline"):
+    for module in TIMELINE_SOURCES:
         kinds.update(getattr(module, "KINDS", {}))
     return kinds
 
@@ -116,7 +134,7 @@ def timeline_page(
     that moment is asked again for more (rare: only when many of its events share one timestamp).
     """
     sources = []
-    for module in app_modules("timeline"):
+    for module in TIMELINE_SOURCES:
         wanted = kinds & set(getattr(module, "KINDS", {}))
         if wanted and hasattr(module, "timeline_events"):
             sources.append([module, wanted, limit + 1, None])
@@ -144,7 +162,7 @@ def timeline_page(
 
 def timeline_header(request, patient) -> dict | None:
     """The chart shown above the feed: the first app that offers one."""
-    for module in app_modules("timeline"):
+    for module in TIMELINE_SOURCES:
         header = getattr(module, "timeline_header", None)
         if header is not None:
             result = header(request, patient)

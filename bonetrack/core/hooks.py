@@ -1,7 +1,9 @@
-"""Discovery of per-app hook modules (dashboard panels, patient tabs, demo data, bench scenarios).
+"""Discovery of per-app development modules: demo data (`demo`), bench scenarios (`bench`) and reference data.
 
-Each app may ship a module with a well-known name; the project finds it here, so adding a
-feature never means editing a central list.
+These are tooling, run by management commands, so each app ships its own and no central list is kept. The
+product's own contributions (patient tabs, dashboard panels, worklist and timeline sources) are listed
+explicitly where they are used: bonetrack/core/navigation.py, bonetrack/dashboard/registry.py and
+bonetrack/clinic/workspace.py.
 """
 
 from functools import cache

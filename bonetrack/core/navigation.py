@@ -1,21 +1,14 @@
-"""Role-based navigation. Apps declare their entries in `<app>/navigation.py`:
-
-PATIENT_TABS = [Tab("Scans", "dexa:scan-list", order=20)]        # pages about one patient
-ROLE_LINKS = [Link("My patients", "careteams:patient-list", roles={"clinician"})]
-"""
+"""Role-based navigation: the tabs of one patient's pages and the top-level links of staff, in display order."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-
-from .hooks import app_modules
 
 
 @dataclass(frozen=True)
 class Tab:
     label: str
     url_name: str
-    order: int = 100
     # The URL name prefix that marks this tab as current, e.g. "dexa:".
     section: str = ""
 
@@ -25,28 +18,44 @@ class Link:
     label: str
     url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
-    order: int = 100
+
+
+STAFF = frozenset({"clinician", "admin"})
+
+PATIENT_TABS = (
+    Tab("Dashboard", "dashboard:patient-dashboard"),
+    Tab("Timeline", "clinic:timeline", section="clinic:"),
+    Tab("Bone density", "dexa:scan-list", section="dexa:"),
+    Tab("Nutrition", "nutrition:day", section="nutrition:"),
+    Tab("Exercise", "exercise:week", section="exercise:"),
+    Tab("Labs", "labs:lab-list", section="labs:"),
+    Tab("Profile", "accounts:profile", section="accounts:"),
+    Tab("Reminders", "reminders:reminder-list", section="reminders:reminder"),
+    Tab("Care team", "careteams:care-team"),
+    Tab("Access log", "audit:access-log"),
+)
+ROLE_LINKS = (
+    Link("Worklist", "clinic:worklist", roles=STAFF),
+    Link("Patients", "careteams:patient-list", roles=STAFF),
+)
 
 
 def patient_tabs(patient, current_url_name: str = "") -> list[dict]:
     """The tabs for one patient's pages, each with its URL and whether it is current."""
-    tabs = sorted(
-        (tab for module in app_modules("navigation") for tab in getattr(module, "PATIENT_TABS", ())), key=lambda t: t.order
-    )
     return [
         {
             "label": tab.label,
             "url": reverse(tab.url_name, kwargs={"patient_id": patient.pk}),
             "current": current_url_name == tab.url_name or bool(tab.section and current_url_name.startswith(tab.section)),
         }
-        for tab in tabs
+        for tab in PATIENT_TABS
     ]
 
 
 def role_links(user, current_url_name: str = "") -> list[dict]:
     """Top-level links for the user's role (clinicians and admins)."""
-    links = sorted(
-        (link for module in app_modules("navigation") for link in getattr(module, "ROLE_LINKS", ()) if user.role in link.roles),
-        key=lambda link: link.order,
-    )
-    return [{"label": link.label, "url": reverse(link.url_name), "current": current_url_name == link.url_name} for link in links]
+    return [
+        {"label": link.label, "url": reverse(link.url_name), "current": current_url_name == link.url_name}
+        for link in ROLE_LINKS
+        if user.role in link.roles
+    ]

@@ -1,14 +1,13 @@
-"""Contracts for the clinician workspace, filled in by each app.
+"""Contracts for the clinician workspace, filled in by the apps that bonetrack/clinic/workspace.py lists.
 
-`<app>/worklist.py` may define:
-    ORDER = 10
+A worklist source (`<app>/worklist.py`, in WORKLIST_SOURCES) may define:
     COLUMNS = [WorklistColumn("latest_category", "Category", order=20, template="dexa/_worklist_category.html")]
     FILTERS = [WorklistFilter("osteoporosis", "Osteoporosis", lambda today: Q(...))]
     def annotate(patients: QuerySet[PatientProfile], today: date) -> QuerySet[PatientProfile]:
         # add the columns' values as annotations (Subquery/aggregates): no query per patient
         ...
 
-`<app>/timeline.py` may define:
+A timeline source (`<app>/timeline.py`, in TIMELINE_SOURCES) may define:
     KINDS = {"scan": "Scans"}
     def timeline_events(patient, *, before: datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
         # at most `limit` events strictly older than `before`, newest first, in a fixed number of queries

@@ -1,18 +1,22 @@
-"""Dashboard panels. An app contributes one by shipping `<app>/panels.py`:
+"""Dashboard panels. An app contributes one with a `panels.py` module listed in DASHBOARD_PANELS:
 
-    ORDER = 10
     def dashboard_panel(request, patient, today) -> dict | None:
         return {"template": "dexa/_dashboard_panel.html", ...context}
 
 Panels should fetch what they need in a fixed number of queries (the dashboard's budget is pinned by tests).
 """
 
-from bonetrack.core.hooks import app_modules
+from dexa import panels as dexa_panels
+from exercise import panels as exercise_panels
+from nutrition import panels as nutrition_panels
+
+# Top to bottom on the patient's dashboard.
+DASHBOARD_PANELS = (dexa_panels, nutrition_panels, exercise_panels)
 
 
 def collect_panels(request, patient, today) -> list[dict]:
     panels = []
-    for module in app_modules("panels"):
+    for module in DASHBOARD_PANELS:
         panel = module.dashboard_panel(request, patient, today)
         if panel:
             panels.append(panel)

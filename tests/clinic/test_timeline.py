@@ -9,7 +9,6 @@ from django.utils import timezone
 from bonetrack.clinic import timeline as clinic_timeline
 from bonetrack.clinic import workspace
 from bonetrack.clinic.models import ClinicalNote
-from bonetrack.core.hooks import app_modules
 from bonetrack.core.worklist import TimelineEvent
 from tests.factories import FractureFactory
 
@@ -126,8 +125,7 @@ def test_other_apps_events_and_header_are_merged(clinician_client, patient, clin
         timeline_events=timeline_events,
         timeline_header=lambda request, p: {"template": "clinic/cells/name.html", "patient": p},
     )
-    real = app_modules
-    monkeypatch.setattr(workspace, "app_modules", lambda name: (clinic_timeline, fake) if name == "timeline" else real(name))
+    monkeypatch.setattr(workspace, "TIMELINE_SOURCES", (clinic_timeline, fake))
     FractureFactory(patient=patient, occurred_on=dt.date(2020, 1, 1))
     response = clinician_client.get(_url(patient))
     assert _titles(response) == ["DXA scan", "Wrist / forearm fracture", "Baseline DXA scan"]

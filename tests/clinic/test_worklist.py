@@ -10,7 +10,6 @@ from django.utils import timezone
 from bonetrack.accounts.models import Fracture
 from bonetrack.clinic import worklist as clinic_worklist
 from bonetrack.clinic import workspace
-from bonetrack.core.hooks import app_modules
 from bonetrack.core.timezones import local_today
 from bonetrack.core.worklist import WorklistColumn, WorklistFilter
 from tests.factories import AdminFactory, ClinicianFactory, FractureFactory, MembershipFactory, PatientFactory
@@ -175,7 +174,6 @@ def _fake_worklist_module():
         return patients.annotate(recent_fractures=Coalesce(Subquery(recent, output_field=IntegerField()), 0))
 
     return types.SimpleNamespace(
-        ORDER=50,
         COLUMNS=[
             WorklistColumn("recent_fractures", "Since 2020", order=65, template="clinic/cells/fractures.html"),
             WorklistColumn("height_cm", "Height", order=66, sortable=False),
@@ -188,12 +186,7 @@ def _fake_worklist_module():
 @pytest.fixture
 def fake_module(monkeypatch):
     fake = _fake_worklist_module()
-    real = app_modules
-
-    def modules(name):
-        return (clinic_worklist, fake) if name == "worklist" else real(name)
-
-    monkeypatch.setattr(workspace, "app_modules", modules)
+    monkeypatch.setattr(workspace, "WORKLIST_SOURCES", (clinic_worklist, fake))
     return fake
 
 
@@ -223,8 +216,7 @@ def test_sort_on_a_column_whose_sort_field_differs_from_its_key(client, team, mo
         COLUMNS=[WorklistColumn("birth", "Born", order=3, sort="-date_of_birth")],
         annotate=lambda patients, today: patients.annotate(birth=F("date_of_birth")),
     )
-    real = app_modules
-    monkeypatch.setattr(workspace, "app_modules", lambda name: (clinic_worklist, fake) if name == "worklist" else real(name))
+    monkeypatch.setattr(workspace, "WORKLIST_SOURCES", (clinic_worklist, fake))
     client.force_login(team.clinician)
     assert _names(client.get(URL, {"sort": "birth"})) == ["Sam Soon", "Una Unscanned", "Olive Overdue"]
 
@@ -244,8 +236,7 @@ def test_cells_render_templates_and_escape_plain_values(client, team, monkeypatc
     )
     team.soon.user.last_name = "<b>Soon</b>"
     team.soon.user.save()
-    real = app_modules
-    monkeypatch.setattr(workspace, "app_modules", lambda name: (clinic_worklist, fake) if name == "worklist" else real(name))
+    monkeypatch.setattr(workspace, "WORKLIST_SOURCES", (clinic_worklist, fake))
     client.force_login(team.clinician)
     body = client.get(URL).content.decode()
     assert '<td data-label="Risky">&lt;b&gt;Soon&lt;/b&gt;</td>' in body

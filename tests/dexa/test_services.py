@@ -10,7 +10,6 @@ from django.urls import reverse
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.core.worklist import TimelineEvent
 from dexa import timeline, worklist
-from dexa.bone_status import latest_lowest_t_score
 from dexa.history import load_history
 from dexa.models import DexaScan, SiteMeasurement
 from dexa.services import refresh_next_scan_due
@@ -118,8 +117,8 @@ def test_latest_lowest_t_score_in_one_query(patient, django_assert_num_queries):
     make_scan(patient, dt.date(2020, 1, 10), {"lumbar_spine": ("0.800", "-2.2"), "radius_33": ("0.600", "-2.7")})
     refresh_next_scan_due(patient)
     with django_assert_num_queries(1):
-        assert latest_lowest_t_score(patient) == D("-2.7")
-    assert latest_lowest_t_score(PatientFactory()) is None
+        assert DexaScan.objects.for_patient(patient).latest_lowest_t_score() == D("-2.7")
+    assert DexaScan.objects.for_patient(PatientFactory()).latest_lowest_t_score() is None
 
 
 def test_worklist_annotations_are_one_query_and_filter(django_assert_num_queries):

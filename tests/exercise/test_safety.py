@@ -1,9 +1,12 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from dexa.services import refresh_next_scan_due
 from exercise.models import Exercise
 from exercise.safety import BoneStatus, bone_status_for, exercise_safety_reasons, latest_lowest_t_score
+from tests.dexa.factories import make_scan
 from tests.factories import FractureFactory, PatientFactory
 
 HIGH_IMPACT = "High-impact exercise"
@@ -88,13 +91,10 @@ def test_bone_status_for_reads_fragility_fractures_only(db, lowest_t):
     assert status.vertebral_fracture and status.multiple_fragility_fractures
 
 
-def test_latest_lowest_t_score_uses_the_first_bone_status_module(monkeypatch, db):
-    class Module:
-        @staticmethod
-        def latest_lowest_t_score(patient):
-            return -2.6
-
-    monkeypatch.setattr("exercise.safety.app_modules", lambda name: (object(), Module) if name == "bone_status" else ())
-    assert latest_lowest_t_score(PatientFactory()) == Decimal("-2.6")
-    monkeypatch.setattr("exercise.safety.app_modules", lambda name: ())
-    assert latest_lowest_t_score(PatientFactory()) is None
+def test_latest_lowest_t_score_reads_the_latest_scan(db):
+    patient = PatientFactory()
+    assert latest_lowest_t_score(patient) is None
+    make_scan(patient, dt.date(2016, 1, 10), {"lumbar_spine": ("0.700", "-3.1")})
+    make_scan(patient, dt.date(2020, 1, 10), {"lumbar_spine": ("0.800", "-2.2"), "radius_33": ("0.600", "-2.6")})
+    refresh_next_scan_due(patient)
+    assert latest_lowest_t_score(patient) == Decimal("-2.6")

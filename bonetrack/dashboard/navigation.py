@@ -1,3 +1,0 @@
-from bonetrack.core.navigation import Tab
-
-PATIENT_TABS = [Tab("Dashboard", "dashboard:patient-dashboard", order=0)]
