@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 from bonetrack.accounts.models import Fracture
 from bonetrack.core.worklist import WorklistColumn, WorklistFilter
 
-
 COLUMNS = [
     WorklistColumn("name", "Patient", order=0, sort="user__last_name", template="clinic/cells/name.html"),
     # Sorting by age ascending is sorting by date of birth descending (the "-" flips it).
