@@ -6,8 +6,6 @@ import re
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dexa.rules import add_months
@@ -36,19 +34,19 @@ def seed_years(patient, years: int, facility=None):
     refresh_next_scan_due(patient)
 
 
-def dashboard_queries(client, patient) -> int:
+def dashboard_queries(client, patient, django_assert_max_num_queries) -> int:
     url = reverse("dashboard:patient-dashboard", kwargs={"patient_id": patient.pk})
-    with CaptureQueriesContext(connection) as ctx:
+    with django_assert_max_num_queries(12) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return len(queries.captured_queries)
 
 
-def test_dashboard_query_count_does_not_grow_with_scans(patient_client, patient):
+def test_dashboard_query_count_does_not_grow_with_scans(patient_client, patient, django_assert_max_num_queries):
     seed_years(patient, 1)
-    small = dashboard_queries(patient_client, patient)
+    small = dashboard_queries(patient_client, patient, django_assert_max_num_queries)
     seed_years(patient, 10)  # adds 20 more scans
-    assert dashboard_queries(patient_client, patient) == small
+    assert dashboard_queries(patient_client, patient, django_assert_max_num_queries) == small
 
 
 def test_dashboard_with_ten_years_of_scans_stays_within_budget(patient_client, patient, django_assert_max_num_queries):

@@ -1,10 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from bonetrack.core.benchmarking import is_transaction_control
 from nutrition.models import Food
 from nutrition.reference_data import load
 
@@ -24,29 +21,3 @@ def today(patient) -> dt.date:
     from bonetrack.core.timezones import local_today
 
     return local_today(patient.user)
-
-
-class QueryCounter:
-    """Counts the SQL statements a block runs, leaving out transaction control (BEGIN, COMMIT, SAVEPOINT ...)."""
-
-    def __init__(self):
-        self.context = CaptureQueriesContext(connection)
-
-    def __enter__(self):
-        self.context.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self.context.__exit__(*exc)
-
-    @property
-    def statements(self) -> list[str]:
-        return [q["sql"] for q in self.context.captured_queries if not is_transaction_control(q["sql"])]
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-
-@pytest.fixture
-def count_queries():
-    return QueryCounter

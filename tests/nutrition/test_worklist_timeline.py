@@ -14,7 +14,7 @@ def _calcium_day(patient, day, mg):
     )  # fmt: skip
 
 
-def test_adherence_counts_days_at_or_above_target(patient, today, count_queries):
+def test_adherence_counts_days_at_or_above_target(patient, today, django_assert_num_queries):
     # A woman of 68: target 1200 mg.
     for offset in range(10):
         _calcium_day(patient, today - dt.timedelta(days=offset), 1200 if offset < 6 else 1199)
@@ -25,9 +25,8 @@ def test_adherence_counts_days_at_or_above_target(patient, today, count_queries)
     )  # fmt: skip
     supplement = Supplement.objects.create(patient=patient, kind="calcium", calcium_form="citrate", amount_per_unit=Decimal(1))
     LogItem.from_supplement(patient=patient, day=today - dt.timedelta(days=8), supplement=supplement).save()  # 1199 + 1 = 1200
-    with count_queries() as queries:
+    with django_assert_num_queries(1):
         row = annotate(PatientProfile.objects.filter(pk=patient.pk), today).get()
-    assert len(queries) == 1
     assert row.calcium_days_met_30d == 7
     assert row.calcium_adherence_30d == 23
 
@@ -56,7 +55,9 @@ def test_monthly_timeline_events(patient, today):
     assert timeline_events(patient, before=None, limit=10, kinds={"scan"}) == []
 
 
-def test_monthly_events_read_only_the_months_a_page_shows_unless_logging_has_gaps(patient, today, count_queries):
+def test_monthly_events_read_only_the_months_a_page_shows_unless_logging_has_gaps(
+    patient, today, django_assert_max_num_queries
+):
     # Logged every month for two years: a page of 3 aggregates the last 3 months only (one query on the log items,
     # one for the care team's target overrides).
     first = today.replace(day=1)
@@ -64,9 +65,9 @@ def test_monthly_events_read_only_the_months_a_page_shows_unless_logging_has_gap
     for back in range(24):
         months.append(add_months(first, -back))
         _calcium_day(patient, months[-1], 1000)
-    with count_queries() as queries:
+    with django_assert_max_num_queries(2) as queries:
         events = timeline_events(patient, before=None, limit=3, kinds={"nutrition_month"})
-    log_queries = [sql for sql in queries.statements if "nutrition_logitem" in sql]
+    log_queries = [q["sql"] for q in queries.captured_queries if "nutrition_logitem" in q["sql"]]
     assert len(log_queries) == 1
     assert str(months[2]) in log_queries[0]  # bounded by the window's first day
     assert [e.extra["month"] for e in events] == months[:3]
