@@ -59,14 +59,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a NUL in the session cookie would reach the database.
+    "bonetrack.core.request_checks.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bonetrack.core.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bonetrack.core.middleware.HtmxResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "bonetrack.core.middleware.UserTimezoneMiddleware",
     "bonetrack.core.middleware.IdleSessionMiddleware",
@@ -99,6 +103,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server's threads, the Celery worker and beat all write to the one SQLite file. WAL lets readers carry
+    # on while one connection writes; IMMEDIATE takes the write lock when a transaction begins, since SQLite refuses
+    # at once ("database is locked") a transaction that has read and then wants to write while another writes;
+    # and a writer waits up to 20 s for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,15 +156,18 @@ ACCOUNT_SIGNUP_FORM_CLASS = "bonetrack.accounts.forms.PatientSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BoneTrack] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_ADAPTER = "bonetrack.accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "bonetrack.clinic.mfa.MFAAdapter"
+MFA_FORMS = {"activate_totp": "bonetrack.clinic.mfa.ActivateTOTPForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BoneTrack"
 # Accept the code of the adjacent 30-second step too: phone clocks drift, and a code typed at a step's edge is fine.
 MFA_TOTP_TOLERANCE = 1
 # Clinicians and admins must use two-factor authentication (bonetrack.clinic.mfa).
 BONETRACK_REQUIRE_MFA = env.bool("BONETRACK_REQUIRE_MFA", default=True)
-
-# Failed sign-ins are throttled by django-axes alone, so that a locked-out user always gets its lockout page.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Keys that encrypt TOTP secrets and recovery-code seeds at rest: the first encrypts, all decrypt (for rotation).
+# Empty: derived from SECRET_KEY and SECRET_KEY_FALLBACKS.
+BONETRACK_MFA_ENCRYPTION_KEYS = env.list("BONETRACK_MFA_ENCRYPTION_KEYS", default=[])
 
 # django-axes: lock an email + address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -159,6 +178,11 @@ AXES_USERNAME_CALLABLE = "bonetrack.accounts.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# Wrong second-factor codes: allauth counts them per user under "login_failed" and, like the password lockout,
+# refuses codes after AXES_FAILURE_LIMIT of them for AXES_COOLOFF_TIME. Failed passwords are left to django-axes
+# (bonetrack.accounts.adapters.AccountAdapter.pre_authenticate).
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{AXES_FAILURE_LIMIT}/{round(AXES_COOLOFF_TIME * 3600)}s/key"}
 
 # Sessions end after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
@@ -197,7 +221,9 @@ elif DEBUG:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BoneTrack <no-reply@bonetrack.local>")
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public address, for links in emails sent by background tasks. Unset (development), it is the port that
+# `make run` serves on, which its worker inherits as PORT.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # Celery: Redis broker, no result backend (tasks record their own outcome in the database).
 CELERY_BROKER_URL = REDIS_URL

@@ -33,7 +33,7 @@ def _scans_for(patient, facility, dates, rng) -> list[DexaScan]:
 
 
 def seed(ctx: BenchContext) -> None:
-    facility, _ = Facility.objects.get_or_create(name="Bench Imaging Centre")
+    facility, _ = Facility.objects.get_or_create(name="Bench Imaging Centre", owner=None)
     per_patient = {}
     heavy_dates = [add_months(ctx.today, -6 * k) for k in range(20, 0, -1)]  # every 6 months for 10 years
     per_patient[ctx.patient.pk] = (ctx.patient, _scans_for(ctx.patient, facility, heavy_dates, ctx.rng))

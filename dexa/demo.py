@@ -37,7 +37,7 @@ def _rows(side: str, spine, hip, neck) -> list[tuple]:
 
 
 def _facility(name: str, **lsc) -> Facility:
-    facility, _ = Facility.objects.get_or_create(name=name, defaults=lsc)
+    facility, _ = Facility.objects.get_or_create(name=name, owner=None, defaults=lsc)
     return facility
 
 

@@ -59,6 +59,8 @@ class ScanForm(forms.ModelForm):
         self.patient, self.today = patient, today
         self.fields["facility"].required = False
         self.fields["facility"].empty_label = "Choose a facility"
+        # Names typed in other patients' records are theirs: only shared facilities and this record's own.
+        self.fields["facility"].queryset = Facility.objects.available_to(patient)
         self.fields["make"].choices = [("", "Choose the make"), *ScannerMake.choices]
         keep_typing(self)
 
@@ -74,7 +76,7 @@ class ScanForm(forms.ModelForm):
         data = super().clean()
         name = (data.get("new_facility") or "").strip()
         if name:
-            data["facility"] = Facility.objects.filter(name__iexact=name).first() or Facility(name=name)
+            data["facility"] = Facility.objects.find_for(self.patient, name) or Facility(name=name, owner=self.patient)
         elif not data.get("facility") and "facility" not in self.errors:
             self.add_error("facility", "Choose the facility, or type its name below.")
         facility, day = data.get("facility"), data.get("scanned_on")

@@ -129,25 +129,47 @@ def _parse_row(row: ImportRow, *, patient, today: dt.date) -> None:
             row.warnings.append(f"{label} {values[name]:+} is unusual: please double-check it.")
 
 
+def _unreadable(reader: csv.DictReader, error: csv.Error) -> str:
+    """What to tell the user when the csv module gives up on the file (it stops at the first such line)."""
+    line = reader.line_num + 1  # the line being read: line_num counts the lines read completely
+    # The csv module refuses any field longer than csv.field_size_limit() (128 kB): no DEXA value comes close.
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit() // 1024
+        return f"Line {line} has a value longer than {limit} kB; the file cannot be imported. Is it the right file?"
+    return f"Line {line} could not be read as CSV ({error}); the file cannot be imported."
+
+
 def parse_csv(text: str, *, patient, today: dt.date) -> ImportPreview:
     """Parse and validate; every problem is reported against its line, nothing touches the database except lookups."""
     preview = ImportPreview()
+    if "\x00" in text:
+        # No spreadsheet writes NUL into a CSV file, and PostgreSQL cannot store it in text: refuse the whole file.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        preview.errors.append(f"Line {line} contains a NUL character: this is not a CSV text file.")
+        return preview
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error as error:
+        preview.errors.append(_unreadable(reader, error))
+        return preview
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         preview.errors.append(f"The header row is missing: {', '.join(missing)}. Expected: {', '.join(COLUMNS)}.")
         return preview
     reader.fieldnames = header
-    for number, raw in enumerate(reader, start=2):
-        if len(preview.rows) >= MAX_ROWS:
-            preview.errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
-            break
-        if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
-            continue
-        row = ImportRow(number, {k: v for k, v in raw.items() if k in COLUMNS})
-        _parse_row(row, patient=patient, today=today)
-        preview.rows.append(row)
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if len(preview.rows) >= MAX_ROWS:
+                preview.errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
+                break
+            if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
+                continue
+            row = ImportRow(number, {k: v for k, v in raw.items() if k in COLUMNS})
+            _parse_row(row, patient=patient, today=today)
+            preview.rows.append(row)
+    except csv.Error as error:
+        preview.errors.append(_unreadable(reader, error))
     if not preview.rows and not preview.errors:
         preview.errors.append("The file has no data rows.")
     _check_groups(preview, patient)
@@ -183,9 +205,10 @@ def import_commit(*, patient, text: str, user, today: dt.date) -> list[DexaScan]
     created = []
     for rows in preview.scans().values():
         first = rows[0].values
-        facility = Facility.objects.filter(name__iexact=first["facility"]).first()
+        facility = Facility.objects.find_for(patient, first["facility"])
         if facility is None:
-            facility = Facility.objects.create(name=first["facility"])
+            # A name from the file belongs to this record until an administrator approves it for everyone.
+            facility = Facility.objects.create(name=first["facility"], owner=patient)
         scan = DexaScan.objects.create(
             patient=patient,
             scanned_on=first["scan_date"],

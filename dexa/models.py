@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from . import rules
 
@@ -58,30 +58,81 @@ def _lsc_field(site: str):
     )
 
 
-class Facility(models.Model):
-    """Where scans are done, with the clinic's own least significant change per site (R4)."""
+class FacilityQuerySet(models.QuerySet):
+    def shared(self) -> "FacilityQuerySet":
+        """Facilities everyone may choose: added by an administrator, or approved by one."""
+        return self.filter(owner__isnull=True)
 
-    name = models.CharField(max_length=120, unique=True)
+    def awaiting_approval(self) -> "FacilityQuerySet":
+        return self.filter(owner__isnull=False)
+
+    def available_to(self, patient) -> "FacilityQuerySet":
+        """The shared facilities plus the ones typed in this patient's record (never another patient's)."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=patient))
+
+    def find_for(self, patient, name: str) -> "Facility | None":
+        """The facility of this name (any case) that the patient may use, a shared one first."""
+        return self.available_to(patient).filter(name__iexact=name.strip()).order_by(F("owner").asc(nulls_first=True)).first()
+
+
+class Facility(models.Model):
+    """Where scans are done, with the clinic's own least significant change per site (R4).
+
+    A name typed in a patient's record (scan form or CSV import) creates a facility owned by that record: only
+    that patient's forms list it, until an administrator approves it for everyone.
+    """
+
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(
+        "accounts.PatientProfile",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_facilities",
+        help_text="The patient whose record this name was typed in. Only their forms list it until it is approved.",
+    )
     lsc_lumbar_spine = _lsc_field(rules.LUMBAR_SPINE)
     lsc_total_hip = _lsc_field(rules.TOTAL_HIP)
     lsc_femoral_neck = _lsc_field(rules.FEMORAL_NECK)
     lsc_radius_33 = _lsc_field(rules.RADIUS_33)
 
+    objects = FacilityQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "facilities"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(**{f"lsc_{site}__isnull": True}) | Q(**{f"lsc_{site}__gt": 0}), name=f"facility_lsc_{site}_positive"
-            )
-            for site in rules.SITES
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"lsc_{site}__isnull": True}) | Q(**{f"lsc_{site}__gt": 0}),
+                    name=f"facility_lsc_{site}_positive",
+                )
+                for site in rules.SITES
+            ),
+            models.UniqueConstraint(fields=["name"], condition=Q(owner__isnull=True), name="facility_shared_name_unique"),
+            models.UniqueConstraint(
+                fields=["owner", "name"], condition=Q(owner__isnull=False), name="facility_own_name_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
     def lsc_for(self, site: str) -> Decimal | None:
         return getattr(self, f"lsc_{site}")
+
+    def can_be_shared(self) -> bool:
+        """False when a shared facility already has this name (rename this one first)."""
+        return not Facility.objects.shared().filter(name__iexact=self.name).exclude(pk=self.pk).exists()
+
+    def approve(self) -> None:
+        """Share a patient's facility with everyone: every scan form lists it from now on."""
+        self.owner = None
+        self.save(update_fields=["owner"])
 
 
 class DexaScanQuerySet(models.QuerySet):

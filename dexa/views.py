@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,6 +10,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.htmx import wants_partial
+from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 
 from . import services
@@ -69,6 +72,7 @@ def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> Http
             confirm_needed = bool(entry.warnings()) and request.POST.get("confirm_unusual") != "1"
             if not confirm_needed:
                 source = Source.SELF_REPORTED if request.user.role == "patient" else Source.CLINICIAN
+                consume_form_token(request)
                 saved = entry.save(user=request.user, source=source)
                 if scan is None and request.user.role == "clinician":
                     services.scan_verify(scan=saved, user=request.user)
@@ -82,18 +86,20 @@ def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> Http
         "confirm_needed": confirm_needed,
         "action": request.path,
     }
-    template = "dexa/scan_form.html#scan-form" if request.htmx else "dexa/scan_form.html"
+    template = "dexa/scan_form.html#scan-form" if wants_partial(request) else "dexa/scan_form.html"
     return TemplateResponse(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def scan_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     return _entry_view(request, patient, None)
 
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def scan_edit(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
     scan = _scan(patient, scan_id)
     if not can_change(request.user, scan):
@@ -157,6 +163,7 @@ def _require_staff(user) -> None:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def scan_import(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """GET: the upload form. POST: commit the previewed file, all rows or none."""
     _require_staff(request.user)
@@ -165,7 +172,9 @@ def scan_import(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     if request.method == "POST":
         text = request.POST.get("csv_text", "")
         try:
-            created = import_commit(patient=patient, text=text, user=request.user, today=today)
+            with transaction.atomic():  # a refused file leaves its form token unused
+                consume_form_token(request)
+                created = import_commit(patient=patient, text=text, user=request.user, today=today)
         except ValueError as error:
             context |= {"preview": parse_csv(text, patient=patient, today=today), "text": text, "commit_error": str(error)}
             return TemplateResponse(request, "dexa/scan_import.html", context)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bonetrack.audit.patient_admin import PatientRecordAdmin
+
 from .models import Exercise, ExerciseSession, SessionEntry
 
 
@@ -20,7 +22,7 @@ class SessionEntryInline(admin.TabularInline):
 
 
 @admin.register(ExerciseSession)
-class ExerciseSessionAdmin(admin.ModelAdmin):
+class ExerciseSessionAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "created_by"]
     list_filter = ["date"]
     list_select_related = ["patient__user", "created_by"]

@@ -18,9 +18,12 @@ def exercise_choices(exercises: list[Exercise]) -> list:
     return [("", "Choose an exercise")] + [(labels.get(key, key), options) for key, options in groups.items() if options]
 
 
-def validate_not_future(value: dt.date, today: dt.date) -> None:
+def validate_session_date(value: dt.date, *, born: dt.date, today: dt.date) -> None:
+    """A session happens between the patient's birth and their local today."""
     if value > today:
         raise forms.ValidationError("The date can't be in the future.")
+    if value < born:
+        raise forms.ValidationError(f"The date can't be before the date of birth ({born:%-d %b %Y}).")
 
 
 class EntryForm(forms.ModelForm):
@@ -74,13 +77,13 @@ class QuickEntryForm(EntryForm):
 
     field_order = ["date", "exercise", "minutes", "sets", "reps", "load", "load_unit", "effort", "notes"]
 
-    def __init__(self, *args, today: dt.date, **kwargs):
-        self.today = today
+    def __init__(self, *args, born: dt.date, today: dt.date, **kwargs):
+        self.born, self.today = born, today
         super().__init__(*args, **kwargs)
 
     def clean_date(self):
         value = self.cleaned_data["date"]
-        validate_not_future(value, self.today)
+        validate_session_date(value, born=self.born, today=self.today)
         return value
 
 
@@ -90,14 +93,19 @@ class SessionForm(forms.ModelForm):
         fields = ["date", "notes"]
         widgets = {"date": DATE_INPUT, "notes": forms.TextInput(attrs={"placeholder": "Optional"})}
 
-    def __init__(self, *args, today: dt.date, **kwargs):
-        self.today = today
+    def __init__(self, *args, born: dt.date, today: dt.date, **kwargs):
+        self.born, self.today = born, today
         super().__init__(*args, **kwargs)
 
     def clean_date(self):
         value = self.cleaned_data["date"]
-        validate_not_future(value, self.today)
+        validate_session_date(value, born=self.born, today=self.today)
         return value
+
+
+# The form shows the session's entries plus one or two blank rows. The cap bounds the submitted TOTAL_FORMS: without
+# it, Django builds up to 2,000 forms (and renders them all back) for one request that claims that many.
+MAX_ENTRIES_PER_SESSION = 30
 
 
 def entry_formset(*, extra: int):
@@ -108,5 +116,8 @@ def entry_formset(*, extra: int):
         extra=extra,
         min_num=1,
         validate_min=True,
+        max_num=MAX_ENTRIES_PER_SESSION,
+        absolute_max=MAX_ENTRIES_PER_SESSION,
+        validate_max=True,
         can_delete=True,
     )

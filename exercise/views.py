@@ -15,12 +15,16 @@ from django_htmx.http import trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.dates import clamp_date
+from bonetrack.core.htmx import wants_partial
+from bonetrack.core.submissions import consume_form_token, once_per_form
 
 from . import safety
 from .charts import build_days_figure, build_load_progression_figure, build_weight_bearing_figure
 from .forms import QuickEntryForm, SessionForm, entry_formset
 from .goals import day_category_rows, week_days, week_start, weekly_goals, weekly_history
 from .models import Category, Exercise, ExerciseSession, SessionEntry
+from .sessions import RepeatPlan, session_of_day
 
 HISTORY_WEEKS = 12
 CONFIRM_FIELDS = ("csrfmiddlewaretoken", "confirm_flags", "revise")
@@ -38,13 +42,10 @@ def _today(patient: PatientProfile) -> dt.date:
     return local_today(patient.user)
 
 
-def _chosen_week(request, today: dt.date) -> dt.date:
-    """The Monday of `?week=YYYY-MM-DD` (any day of it), never after this week; this week when absent or invalid."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = today
-    return min(week_start(day), week_start(today))
+def _chosen_week(request, patient: PatientProfile, today: dt.date) -> dt.date:
+    """The Monday of `?week=YYYY-MM-DD` (any day of it), between the week of birth and this week; this week if invalid."""
+    day = clamp_date(request.GET.get("week"), default=today, earliest=patient.date_of_birth, latest=today)
+    return week_start(day)
 
 
 def _week_url(patient: PatientProfile, start: dt.date) -> str:
@@ -105,7 +106,9 @@ def _week_context(request, patient: PatientProfile, start: dt.date, today: dt.da
         for day in (first + dt.timedelta(days=n) for n in range(7))
     ]
     if form is None:
-        form = QuickEntryForm(initial={"date": min(today, last)}, today=today, exercises=list(Exercise.objects.active()))
+        form = QuickEntryForm(
+            initial={"date": min(today, last)}, born=patient.date_of_birth, today=today, exercises=list(Exercise.objects.active())
+        )
     return {
         "patient": patient,
         "today": today,
@@ -129,8 +132,8 @@ def week(request, patient: PatientProfile) -> HttpResponse:
     """One week (Monday–Sunday, the patient's time zone): goals, sessions and the quick-add form."""
     _reuse_profile(request, patient)
     today = _today(patient)
-    context = _week_context(request, patient, _chosen_week(request, today), today)
-    template = "exercise/week.html#week-body" if request.htmx and not request.htmx.boosted else "exercise/week.html"
+    context = _week_context(request, patient, _chosen_week(request, patient, today), today)
+    template = "exercise/week.html#week-body" if wants_partial(request) and not request.htmx.boosted else "exercise/week.html"
     return TemplateResponse(request, template, context)
 
 
@@ -143,17 +146,18 @@ def _show_quick_add(request, response: HttpResponse) -> HttpResponse:
 
 @require_POST
 @patient_view
+@once_per_form
 def entry_add(request, patient: PatientProfile) -> HttpResponse:
     """Quick add: one exercise on a date, into that day's session. Flagged exercises ask for confirmation first."""
     _reuse_profile(request, patient)
     today = _today(patient)
     exercises = list(Exercise.objects.active())
-    form = QuickEntryForm(request.POST, today=today, exercises=exercises)
-    shown_week = _chosen_week(request, today) if request.GET.get("week") else week_start(today)
-    template = "exercise/week.html#week-body" if request.htmx else "exercise/week.html"
+    form = QuickEntryForm(request.POST, born=patient.date_of_birth, today=today, exercises=exercises)
+    shown_week = _chosen_week(request, patient, today) if request.GET.get("week") else week_start(today)
+    template = "exercise/week.html#week-body" if wants_partial(request) else "exercise/week.html"
     if not form.is_valid() or "revise" in request.POST:
         # htmx swaps only 2xx responses, so the errors come back as 200 there.
-        status = 422 if form.errors and not request.htmx else 200
+        status = 422 if form.errors and not wants_partial(request) else 200
         response = TemplateResponse(
             request, template, _week_context(request, patient, shown_week, today, form=form), status=status
         )
@@ -166,17 +170,16 @@ def entry_add(request, patient: PatientProfile) -> HttpResponse:
         return _show_quick_add(request, TemplateResponse(request, template, context))
     day = form.cleaned_data["date"]
     with transaction.atomic():
-        session = patient.exercise_sessions.filter(date=day).order_by("-pk").first()
-        if session is None:
-            session = ExerciseSession.objects.create(patient=patient, date=day, created_by=request.user)
+        consume_form_token(request)
+        session = session_of_day(patient, day, request.user)
         entry = form.save(commit=False)
         entry.session = session
         entry.position = session.entries.count()
         _apply_flag(entry, flags.get(exercise.pk, []), request.user, timezone.now())
         entry.save()
     note = f"Logged {exercise.name.lower()}: {entry.summary} on {day:%a %-d %b}."
-    if request.htmx:
-        fresh = QuickEntryForm(initial={"date": day}, today=today, exercises=exercises)
+    if wants_partial(request):
+        fresh = QuickEntryForm(initial={"date": day}, born=patient.date_of_birth, today=today, exercises=exercises)
         response = TemplateResponse(request, template, _week_context(request, patient, week_start(day), today, form=fresh))
         trigger_client_event(response, "showMessage", {"value": note, "level": "warning" if entry.flagged else "success"})
         response["HX-Push-Url"] = _week_url(patient, week_start(day))
@@ -196,7 +199,8 @@ def _session_form(request, patient: PatientProfile, session: ExerciseSession | N
         known = {exercise.pk for exercise in exercises}
         exercises += [entry.exercise for entry in session.entries.select_related("exercise") if entry.exercise_id not in known]
     data = request.POST if request.method == "POST" else None
-    form = SessionForm(data, instance=session, today=today, initial=None if session else {"date": today})
+    initial = None if session else {"date": today}
+    form = SessionForm(data, instance=session, born=patient.date_of_birth, today=today, initial=initial)
     formset = entry_formset(extra=1 if session else 2)(
         data, instance=session or ExerciseSession(patient=patient), prefix="entries", form_kwargs={"exercises": exercises}
     )
@@ -224,11 +228,16 @@ def _session_form(request, patient: PatientProfile, session: ExerciseSession | N
         return TemplateResponse(request, "exercise/confirm.html", context)
     now = timezone.now()
     with transaction.atomic():
+        consume_form_token(request)
         saved = form.save(commit=False)
-        saved.patient = patient
-        if saved.created_by_id is None:
-            saved.created_by = request.user
-        saved.save()
+        if session is None:
+            # A new session on a date that already has one adds to it: one session per day.
+            saved = session_of_day(patient, saved.date, request.user, notes=saved.notes)
+        else:
+            if saved.created_by_id is None:
+                saved.created_by = request.user
+            saved.save()
+        start = saved.entries.count() if session is None else len(formset.initial_forms)
         formset.instance = saved
         entries = formset.save(commit=False)
         for entry in formset.deleted_objects:
@@ -237,7 +246,7 @@ def _session_form(request, patient: PatientProfile, session: ExerciseSession | N
             if any(f.instance is entry for f in to_check):
                 _apply_flag(entry, flags.get(entry.exercise_id, []), request.user, now)
             if entry.pk is None:
-                entry.position = position + len(formset.initial_forms)
+                entry.position = position + start
             entry.save()
     messages.success(request, f"Saved your session of {saved.date:%a %-d %b %Y}.")
     return redirect(_week_url(patient, week_start(saved.date)))
@@ -245,6 +254,7 @@ def _session_form(request, patient: PatientProfile, session: ExerciseSession | N
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def session_add(request, patient: PatientProfile) -> HttpResponse:
     """A session with several exercises at once."""
     _reuse_profile(request, patient)
@@ -253,6 +263,7 @@ def session_add(request, patient: PatientProfile) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def session_edit(request, patient: PatientProfile, session_id: int) -> HttpResponse:
     _reuse_profile(request, patient)
     session = get_object_or_404(ExerciseSession.objects.for_patient(patient), pk=session_id)
@@ -270,43 +281,39 @@ def session_delete(request, patient: PatientProfile, session_id: int) -> HttpRes
 
 @require_POST
 @patient_view
+@once_per_form
 def session_repeat(request, patient: PatientProfile) -> HttpResponse:
-    """Copy the latest session before today onto today (flagged exercises are confirmed first)."""
+    """Copy the latest session before today into today's session. What today already has is shown first (log only
+    the rest, or all of it again); flagged exercises are confirmed first."""
     _reuse_profile(request, patient)
     today = _today(patient)
-    last = patient.exercise_sessions.filter(date__lt=today).order_by("-date", "-pk").first()
-    if last is None:
+    plan = RepeatPlan.latest_before(patient, today)
+    if plan is None:
         messages.info(request, "There is no earlier session to repeat yet. Log one with the form below.")
         return redirect("exercise:week", patient_id=patient.pk)
-    entries = list(last.entries.select_related("exercise"))
-    exercises = list({entry.exercise_id: entry.exercise for entry in entries}.values())
+    choice = request.POST.get("duplicates")
+    if plan.already and choice not in ("skip", "again"):
+        return TemplateResponse(request, "exercise/repeat_duplicates.html", {"patient": patient, "plan": plan})
+    todo = plan.to_copy(again=choice == "again")
+    exercises = list({entry.exercise_id: entry.exercise for entry in todo}.values())
     flags = _flags(patient, exercises)
     if flags and not _confirmed(request):
-        context = {"patient": patient, "repeat_of": last, "pending": _pending(request, flags, exercises)}
+        context = {"patient": patient, "repeat_of": plan.source, "pending": _pending(request, flags, exercises)}
         return TemplateResponse(request, "exercise/confirm.html", context)
     now = timezone.now()
     with transaction.atomic():
-        session = ExerciseSession.objects.create(patient=patient, date=today, created_by=request.user)
-        copies = []
-        for position, entry in enumerate(entries):
-            copy = SessionEntry(
-                session=session,
-                exercise=entry.exercise,
-                minutes=entry.minutes,
-                sets=entry.sets,
-                reps=entry.reps,
-                load=entry.load,
-                load_unit=entry.load_unit,
-                effort=entry.effort,
-                position=position,
-            )
-            _apply_flag(copy, flags.get(entry.exercise_id, []), request.user, now)
-            copies.append(copy)
-        SessionEntry.objects.bulk_create(copies)
+        consume_form_token(request)
+        copies = plan.apply(
+            user=request.user,
+            again=choice == "again",
+            flag=lambda copy: _apply_flag(copy, flags.get(copy.exercise_id, []), request.user, now),
+        )
     count = len(copies)
-    messages.success(
-        request, f"Repeated your session of {last.date:%a %-d %b}: {count} exercise{'s' if count != 1 else ''} logged for today."
-    )
+    if count:
+        what = f"{count} exercise{'s' if count != 1 else ''}"
+        messages.success(request, f"Repeated your session of {plan.source.date:%a %-d %b}: {what} logged for today.")
+    else:
+        messages.info(request, f"Today already has every exercise of your session of {plan.source.date:%a %-d %b}.")
     return redirect(_week_url(patient, week_start(today)))
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import (
     FOOD_MEALS,
@@ -153,8 +153,40 @@ class CopyForm(forms.Form):
         return cleaned
 
 
+class SupplementTickForm(forms.Form):
+    """The day a plan supplement was taken: refused when it is not a day the patient could have taken it."""
+
+    date = forms.DateField(
+        error_messages={"required": "Choose the day it was taken.", "invalid": "The day is not a valid date; reload the page."}
+    )
+
+    def __init__(self, *args, patient, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.today = patient, today
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        validate_log_date(day, self.patient, self.today)
+        return day
+
+
 # Physically possible per 100 g: energy cannot exceed pure fat (9 kcal/g); masses cannot exceed 100 g together.
 MAX_KCAL_PER_100G = Decimal(900)
+# More vitamin D or K than this per 100 g (0.1 g of the vitamin) is a unit mix-up, not a food.
+MAX_VITAMIN_D_IU_PER_100G = Decimal(4_000_000)
+MAX_VITAMIN_K_MCG_PER_100G = Decimal(100_000)
+# The most one serving (at most MAX_ITEM_GRAMS) can hold: each value is bounded before any per-100 g arithmetic.
+_SERVINGS = MAX_ITEM_GRAMS // 100
+ENTRY_MAX = {
+    "energy_kcal": MAX_KCAL_PER_100G * _SERVINGS,
+    "protein_g": Decimal(MAX_ITEM_GRAMS),
+    "calcium_mg": Decimal(MAX_ITEM_GRAMS * 1000),
+    "vitamin_d_iu": MAX_VITAMIN_D_IU_PER_100G * _SERVINGS,
+    "magnesium_mg": Decimal(MAX_ITEM_GRAMS * 1000),
+    "vitamin_k_mcg": MAX_VITAMIN_K_MCG_PER_100G * _SERVINGS,
+    "sodium_mg": Decimal(MAX_ITEM_GRAMS * 1000),
+    "caffeine_mg": Decimal(MAX_ITEM_GRAMS * 1000),
+}
 
 
 class CustomFoodForm(forms.ModelForm):
@@ -216,7 +248,10 @@ class CustomFoodForm(forms.ModelForm):
             field = self.fields[name]
             field.required = False
             field.min_value = 0
-            field.widget = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
+            field.validators.append(MaxValueValidator(ENTRY_MAX[name], f"Enter {ENTRY_MAX[name]:,} or less; check the unit."))
+            field.widget = forms.NumberInput(
+                attrs={"step": "any", "min": "0", "max": str(ENTRY_MAX[name]), "inputmode": "decimal"}
+            )
             field.help_text = "Leave empty if unknown." if name == "energy_kcal" else ""
         self.fields["description"].help_text = "Only you see your own foods."
         self.order_fields(["description", "basis", "serving_name", "serving_grams", *self.NUMBER_FIELDS])
@@ -257,8 +292,10 @@ class CustomFoodForm(forms.ModelForm):
                 None,
                 f"Protein and minerals add up to {mass_g:.0f} g {where}: more than the food itself weighs. Check the values.",
             )
-        if per_100g["vitamin_d_iu"] is not None and per_100g["vitamin_d_iu"] > 4_000_000:
+        if per_100g["vitamin_d_iu"] is not None and per_100g["vitamin_d_iu"] > MAX_VITAMIN_D_IU_PER_100G:
             self.add_error("vitamin_d_iu", "That much vitamin D is not possible in a food; check the unit (IU, not mcg).")
+        if per_100g["vitamin_k_mcg"] is not None and per_100g["vitamin_k_mcg"] > MAX_VITAMIN_K_MCG_PER_100G:
+            self.add_error("vitamin_k_mcg", "That much vitamin K is not possible in a food; check the unit (mcg, not mg).")
         cleaned["per_100g"] = per_100g
         return cleaned
 

@@ -17,11 +17,24 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.dates import clamp_date
+from bonetrack.core.htmx import wants_partial
+from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_now, local_today
 
 from . import charts
-from .forms import GRAMS, AddItemForm, CopyForm, CustomFoodForm, ItemForm, SupplementForm, TargetOverrideForm
-from .models import FOOD_MEALS, Favourite, Food, LogItem, Meal, NutrientTargetOverride, TargetNutrient, copy_expression_fields
+from .copying import CopyPlan
+from .forms import (
+    GRAMS,
+    AddItemForm,
+    CopyForm,
+    CustomFoodForm,
+    ItemForm,
+    SupplementForm,
+    SupplementTickForm,
+    TargetOverrideForm,
+)
+from .models import FOOD_MEALS, Favourite, Food, LogItem, Meal, NutrientTargetOverride, TargetNutrient
 from .search import quick_foods, search_foods
 from .summary import TREND_NUTRIENTS, daily_rows, day_summary, fetch_overrides, window_averages
 from .targets import default_targets, targets_for
@@ -34,12 +47,8 @@ def _reuse_profile(request: HttpRequest, patient: PatientProfile) -> None:
 
 
 def parse_day(value: str | None, patient: PatientProfile, today: dt.date) -> dt.date:
-    """The requested local date, kept between the patient's birth and today."""
-    try:
-        day = dt.date.fromisoformat(value) if value else today
-    except ValueError:
-        day = today
-    return min(max(day, patient.date_of_birth), today)
+    """The local date to show (`?date=`), kept between the patient's birth and today."""
+    return clamp_date(value, default=today, earliest=patient.date_of_birth, latest=today)
 
 
 def default_meal(patient: PatientProfile) -> str:
@@ -99,13 +108,13 @@ def day_context(request, patient: PatientProfile, day: dt.date, today: dt.date, 
 
 def render_day(request, patient, day, today, meal, *, partial: str = "day-content", status: int = 200, **extra) -> HttpResponse:
     context = day_context(request, patient, day, today, meal, **extra)
-    template = "nutrition/day.html" + (f"#{partial}" if request.htmx else "")
+    template = "nutrition/day.html" + (f"#{partial}" if wants_partial(request) else "")
     return TemplateResponse(request, template, context, status=status)
 
 
 def after_change(request, patient, day, meal, message: str) -> HttpResponse:
     """htmx: the refreshed day content and a status message; otherwise back to the day page (PRG)."""
-    if request.htmx:
+    if wants_partial(request):
         response = render_day(request, patient, day, local_today(patient.user), meal)
         return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})
     messages.success(request, message)
@@ -131,6 +140,16 @@ def _add_form(patient, food, day, today, meal, data=None, initial_portion=None, 
         form.initial["portion"] = GRAMS
         form.initial["quantity"] = 100
     return form
+
+
+def refuse_change(request, patient, today: dt.date, meal: str, message: str) -> HttpResponse:
+    """A change that cannot be made: say why, and change nothing (htmx keeps the page as it is)."""
+    if wants_partial(request):
+        # 422 is swapped like a form with errors (base.html's htmx-config); this one has nothing to show in place.
+        response = reswap(HttpResponse(status=422), "none")
+        return trigger_client_event(response, "showMessage", {"value": message, "level": "error"})
+    messages.error(request, message)
+    return render_day(request, patient, today, today, meal, status=422)
 
 
 @require_GET
@@ -160,7 +179,7 @@ def food_search(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     day = parse_day(request.GET.get("date"), patient, today)
     meal = chosen_meal(request.GET.get("meal"), patient)
     query = request.GET.get("q", "").strip()[:100]
-    if not request.htmx:
+    if not wants_partial(request):
         return redirect(day_url(patient, day, meal=meal, q=query))
     results = search_foods(patient, query, today) if query else []
     return TemplateResponse(
@@ -172,6 +191,7 @@ def food_search(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def item_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """GET: the add form for ?food= (htmx partial). POST: log the food; errors come back inline, nothing saved."""
     _reuse_profile(request, patient)
@@ -186,7 +206,7 @@ def item_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
         form = _add_form(
             patient, food, day, today, meal, initial_portion=data.get("portion"), initial_quantity=data.get("quantity")
         )
-        if not request.htmx:
+        if not wants_partial(request):
             return redirect(day_url(patient, day, meal=meal, food=food.pk))
         return TemplateResponse(
             request,
@@ -196,6 +216,7 @@ def item_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     form = _add_form(patient, food, day, today, meal, data=request.POST)
     if form.is_valid():
         item = form.fill(LogItem(patient=patient, date=form.cleaned_data["date"], created_by=request.user))
+        consume_form_token(request)
         item.save()
         return after_change(
             request,
@@ -204,7 +225,7 @@ def item_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
             item.meal,
             f"Added {item.amount_label} {food.description} to {item.get_meal_display().lower()}.",
         )
-    if request.htmx:
+    if wants_partial(request):
         response = TemplateResponse(
             request,
             "nutrition/day.html#add-panel",
@@ -237,7 +258,7 @@ def item_edit(request: HttpRequest, patient: PatientProfile, item_id: int) -> Ht
         item.save()
         return after_change(request, patient, item.date, item.meal, f"Changed: {item}.")
     context = {"patient": patient, "item": item, "form": form, "day": item.date}
-    if request.htmx:
+    if wants_partial(request):
         response = TemplateResponse(request, "nutrition/item_edit.html#item-edit-row", context)
         return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML") if request.method == "POST" else response
     return TemplateResponse(request, "nutrition/item_edit.html", context, status=422 if request.method == "POST" else 200)
@@ -256,11 +277,13 @@ def item_delete(request: HttpRequest, patient: PatientProfile, item_id: int) -> 
 
 @require_POST
 @patient_view
+@once_per_form
 def favourite_toggle(request: HttpRequest, patient: PatientProfile, food_id: int) -> HttpResponse:
     food = get_object_or_404(Food.objects.visible_to(patient), pk=food_id)
     today = local_today(patient.user)
     day = parse_day(request.POST.get("date"), patient, today)
     meal = chosen_meal(request.POST.get("meal"), patient)
+    consume_form_token(request)  # a toggle clicked twice would undo itself
     deleted, _ = Favourite.objects.filter(patient=patient, food=food).delete()
     if not deleted:
         Favourite.objects.create(patient=patient, food=food)
@@ -271,48 +294,55 @@ def favourite_toggle(request: HttpRequest, patient: PatientProfile, food_id: int
 
 @require_POST
 @patient_view
+@once_per_form
 def day_copy(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
-    """Copy the foods of an earlier day, or one of its meals, into this day."""
+    """Copy the foods of an earlier day, or one of its meals, into this day. When the day already has some of them,
+    ask first: copy only the missing ones, or everything again."""
     _reuse_profile(request, patient)
     today = local_today(patient.user)
     form = CopyForm(request.POST, patient=patient, today=today)
     day = parse_day(request.POST.get("date"), patient, today)
     meal = chosen_meal(request.POST.get("meal"), patient)
     if not form.is_valid():
-        if request.htmx:
+        if wants_partial(request):
             response = render_day(request, patient, day, today, meal, copy_form=form)
             return response
         return render_day(request, patient, day, today, meal, status=422, copy_form=form, query="")
-    source = LogItem.objects.filter(patient=patient, date=form.cleaned_data["source_date"]).foods()
-    if form.cleaned_data["source_meal"]:
-        source = source.filter(meal=form.cleaned_data["source_meal"])
-    now = timezone.now()
-    copies = [
-        LogItem(
-            patient=patient,
-            date=form.cleaned_data["date"],
-            meal=form.cleaned_data["target_meal"] or item.meal,
-            created_by=request.user,
-            created_at=now,
-            **{name: getattr(item, name) for name in copy_expression_fields()},
-        )
-        for item in source
-    ]
-    LogItem.objects.bulk_create(copies)
-    source_day = form.cleaned_data["source_date"]
+    cleaned = form.cleaned_data
+    plan = CopyPlan.build(
+        patient,
+        source_date=cleaned["source_date"],
+        source_meal=cleaned["source_meal"],
+        date=cleaned["date"],
+        target_meal=cleaned["target_meal"],
+    )
+    choice = request.POST.get("duplicates")
+    if plan.already and choice not in ("skip", "again"):
+        return render_day(request, patient, plan.date, today, meal, copy_form=form, copy_plan=plan, query="")
+    with transaction.atomic():
+        consume_form_token(request)
+        copies = plan.apply(user=request.user, again=choice == "again")
     what = f"{len(copies)} item{'s' if len(copies) != 1 else ''}" if copies else "Nothing"
-    return after_change(request, patient, form.cleaned_data["date"], meal, f"{what} copied from {source_day:%-d %b}.")
+    message = f"{what} copied from {plan.source_date:%-d %b}."
+    if plan.items and not copies:
+        message = f"Nothing copied: {plan.date:%-d %b} already has every item from {plan.source_date:%-d %b}."
+    return after_change(request, patient, plan.date, meal, message)
 
 
 @require_POST
 @patient_view
+@once_per_form
 def supplement_tick(request: HttpRequest, patient: PatientProfile, supplement_id: int) -> HttpResponse:
     """Tick a plan supplement off for the day (or untick it): its daily amount joins the day's totals."""
     supplement = get_object_or_404(patient.supplements.all(), pk=supplement_id)
     today = local_today(patient.user)
-    day = parse_day(request.POST.get("date"), patient, today)
     meal = chosen_meal(request.POST.get("meal"), patient)
+    form = SupplementTickForm(request.POST, patient=patient, today=today)
+    if not form.is_valid():
+        return refuse_change(request, patient, today, meal, f"{supplement}: not recorded. {' '.join(form.errors['date'])}")
+    day = form.cleaned_data["date"]
     with transaction.atomic():
+        consume_form_token(request)  # a tick clicked twice would untick
         deleted, _ = LogItem.objects.filter(patient=patient, supplement=supplement, date=day).delete()
         if not deleted:
             LogItem.from_supplement(patient=patient, day=day, supplement=supplement, created_by=request.user).save()
@@ -321,10 +351,12 @@ def supplement_tick(request: HttpRequest, patient: PatientProfile, supplement_id
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def custom_food_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """The patient's own foods (only they and their care team see them), and a form to add one."""
     form = CustomFoodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        consume_form_token(request)
         food = form.save(owner=patient)
         messages.success(request, f"Saved {food.description}. Search for it to log it.")
         return redirect("nutrition:custom-food-list", patient_id=patient.pk)
@@ -348,12 +380,14 @@ def custom_food_delete(request: HttpRequest, patient: PatientProfile, food_id: i
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def supplement_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """The daily supplement plan: what, how much per tablet, how many, how often."""
     form = SupplementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         supplement = form.save(commit=False)
         supplement.patient = patient
+        consume_form_token(request)
         supplement.save()
         messages.success(request, f"Added to the plan: {supplement}.")
         return redirect("nutrition:supplement-list", patient_id=patient.pk)

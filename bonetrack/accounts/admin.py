@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from bonetrack.audit.patient_admin import PatientRecordAdmin
+
 from .models import Fracture, PatientProfile, Role, User
 
 
@@ -37,7 +39,8 @@ class FractureInline(admin.TabularInline):
 
 
 @admin.register(PatientProfile)
-class PatientProfileAdmin(admin.ModelAdmin):
+class PatientProfileAdmin(PatientRecordAdmin):
+    patient_lookup = "pk"
     list_display = ("user", "date_of_birth", "sex", "menopausal_status", "next_scan_due_on")
     search_fields = ("user__email", "user__first_name", "user__last_name")
     list_select_related = ("user",)

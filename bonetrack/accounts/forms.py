@@ -6,7 +6,7 @@ from django.utils import timezone
 from bonetrack.core.timezones import time_zone_choices
 from bonetrack.core.widgets import LongSelect
 
-from .models import Fracture, PatientProfile, User
+from .models import MENOPAUSE_MESSAGE, STATUSES_FOR_MEN, Fracture, PatientProfile, Sex, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,6 +45,12 @@ class PatientSignupForm(forms.Form):
         "password1",
         "password2",
     ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sex") == Sex.MALE and data.get("menopausal_status") not in STATUSES_FOR_MEN:
+            self.add_error("menopausal_status", MENOPAUSE_MESSAGE)
+        return data
 
     def signup(self, request, user: User) -> None:
         data = self.cleaned_data
@@ -86,6 +92,11 @@ class PatientProfileForm(forms.ModelForm):
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
         validate_birth_date(value)
+        moved_later = self.instance.pk and value > self.instance.date_of_birth
+        earliest = self.instance.earliest_entry() if moved_later else None
+        if earliest and value > earliest[0]:
+            day, what = earliest
+            raise forms.ValidationError(f"The record has {what} on {day:%-d %b %Y}: the date of birth can't be after that.")
         return value
 
     def clean_medication_changed_on(self):

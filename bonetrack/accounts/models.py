@@ -1,9 +1,10 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from bonetrack.core.timezones import validate_time_zone
 
@@ -79,6 +80,12 @@ class MenopausalStatus(models.TextChoices):
     POSTMENOPAUSAL = "post", "Postmenopausal"
     NOT_APPLICABLE = "n/a", "Not applicable"
     UNKNOWN = "unknown", "Unknown"
+
+
+# Only women go through the menopause: for men the status is "not applicable" (or still "unknown").
+STATUSES_FOR_MEN = (MenopausalStatus.NOT_APPLICABLE, MenopausalStatus.UNKNOWN)
+MENOPAUSE_MESSAGE = 'Menopausal status applies to women only: choose "Not applicable" (or "Unknown").'
+MEDICATION_BEFORE_BIRTH_MESSAGE = "The medication date can't be before the date of birth."
 
 
 class PatientProfileQuerySet(models.QuerySet):
@@ -162,14 +169,57 @@ class PatientProfile(models.Model):
                 condition=Q(scan_interval_months__isnull=True) | Q(scan_interval_months__range=(6, 180)),
                 name="patient_scan_interval_range",
             ),
+            models.CheckConstraint(
+                condition=Q(sex=Sex.FEMALE) | Q(menopausal_status__in=STATUSES_FOR_MEN),
+                name="patient_menopause_women_only",
+                violation_error_message=MENOPAUSE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(medication_changed_on__isnull=True) | Q(medication_changed_on__gte=F("date_of_birth")),
+                name="patient_medication_change_after_birth",
+                violation_error_message=MEDICATION_BEFORE_BIRTH_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:
         return self.user.display_name
 
+    def clean(self) -> None:
+        errors = {}
+        if self.sex == Sex.MALE and self.menopausal_status not in STATUSES_FOR_MEN:
+            errors["menopausal_status"] = MENOPAUSE_MESSAGE
+        if self.medication_changed_on and self.date_of_birth and self.medication_changed_on < self.date_of_birth:
+            errors["medication_changed_on"] = MEDICATION_BEFORE_BIRTH_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def name(self) -> str:
         return self.user.display_name
+
+    # The dated parts of a record (related name, date field, what it is): none can be before the date of birth.
+    DATED_RECORDS = (
+        ("fractures", "occurred_on", "a fracture"),
+        ("dexa_scans", "scanned_on", "a bone density scan"),
+        ("lab_results", "taken_on", "a lab result"),
+        ("exercise_sessions", "date", "exercise"),
+        ("nutrition_items", "date", "food or a supplement"),
+    )
+
+    def earliest_entry(self) -> tuple[dt.date, str] | None:
+        """The earliest date anything is recorded on in this patient's record, and what (one query)."""
+        firsts = {
+            f"first_{related}": Subquery(
+                self._meta.get_field(related)
+                .related_model.objects.filter(patient=OuterRef("pk"))
+                .order_by(field)
+                .values(field)[:1]
+            )
+            for related, field, _ in self.DATED_RECORDS
+        }
+        row = PatientProfile.objects.filter(pk=self.pk).values(**firsts).first() or {}
+        found = [(row[f"first_{related}"], what) for related, _, what in self.DATED_RECORDS if row.get(f"first_{related}")]
+        return min(found, default=None)
 
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on `day`."""

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 from dexa.services import refresh_next_scan_due
 
@@ -40,12 +41,14 @@ def profile_edit(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def fracture_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """Fracture history, with a form to record one."""
     form = FractureForm(request.POST or None, patient=patient, today=local_today(patient.user))
     if request.method == "POST" and form.is_valid():
         fracture = form.save(commit=False)
         fracture.patient, fracture.recorded_by = patient, request.user
+        consume_form_token(request)
         fracture.save()
         refresh_next_scan_due(patient)  # a fragility fracture changes the category (R1) and the interval (R5)
         messages.success(request, f"Recorded: {fracture}.")

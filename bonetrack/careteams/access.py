@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from bonetrack.accounts.models import PatientProfile, Role
-from bonetrack.audit.recording import record_access, should_record
+from bonetrack.audit.recording import record_access, request_action, should_record, watching_for_changes
 
 
 def patients_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -42,7 +42,9 @@ def get_visible_patient(user, patient_id: int) -> PatientProfile:
 def patient_view(view):
     """Decorate a view taking `patient_id`: it receives the visible `patient` instead, or the request 404s.
 
-    Successful requests are written to the access log: views by anyone but the patient, and every change.
+    Requests are written to the access log: views by anyone but the patient, and every change. A change is
+    recorded only when the request wrote to the database; a form sent back with its errors, at whatever status,
+    showed the record and is recorded as a view.
     """
 
     @login_required
@@ -53,10 +55,14 @@ def patient_view(view):
         if patient.user_id == request.user.pk:
             # The navigation reads the patient's own profile; reuse the row just loaded.
             request.user.patient_profile = patient
-        response = view(request, patient, *args, **kwargs)
-        # The access log: views by anyone but the patient, and every change (bonetrack.audit).
-        if response.status_code < 400 and should_record(request, patient):
-            record_access(request, patient)
+        with watching_for_changes() as watcher:
+            response = view(request, patient, *args, **kwargs)
+        # The access log (bonetrack.audit): whatever was written, and any page that showed the record (422 is a
+        # form shown again with its errors).
+        action = request_action(request, changed=watcher.changed)
+        shown = response.status_code < 400 or response.status_code == 422
+        if (watcher.changed or shown) and should_record(request, patient, action):
+            record_access(request, patient, action=action)
         return response
 
     return wrapper

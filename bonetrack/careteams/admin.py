@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 
+from bonetrack.audit.patient_admin import PatientRecordAdmin
+
 from .models import CareTeamMembership
 
 
 @admin.register(CareTeamMembership)
-class CareTeamMembershipAdmin(admin.ModelAdmin):
+class CareTeamMembershipAdmin(PatientRecordAdmin):
     list_display = ("patient", "clinician", "assigned_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("patient__user__email", "patient__user__last_name", "clinician__email", "clinician__last_name")
@@ -22,4 +24,5 @@ class CareTeamMembershipAdmin(admin.ModelAdmin):
         revoked = list(queryset.filter(revoked_at__isnull=False))
         for membership in revoked:
             membership.restore(by=request.user)
+            self.log_change(request, membership, "Restored access.")
         messages.success(request, f"Restored {len(revoked)} membership(s).")

@@ -1,11 +1,14 @@
 """The admin, tailored for running the clinic: account actions on users, and clinician notes."""
 
+from allauth.account.decorators import secure_admin_login
 from allauth.account.internal.flows.password_reset import request_password_reset
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 
 from bonetrack.accounts.admin import UserAdmin
+from bonetrack.audit.patient_admin import PatientRecordAdmin
 
 from .models import ClinicalNote
 
@@ -49,16 +52,54 @@ admin.site.index_title = "Accounts, care teams, reference data and the access lo
 admin.site.unregister(User)
 admin.site.register(User, ClinicUserAdmin)
 
+# Sign in to the admin through allauth's form, which asks for the second factor; Django's own asks only for the password.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has which second factor, and since when; never its secret.
+
+    Deleting one (a lost phone) makes its owner enrol again at their next sign-in.
+    """
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ClinicalNote)
-class ClinicalNoteAdmin(admin.ModelAdmin):
+class ClinicalNoteAdmin(PatientRecordAdmin):
+    """Notes are read here, never written, changed or deleted: the record says what the care team wrote, and when.
+
+    Each note's History page lists what was ever done to it in the admin.
+    """
+
     list_display = ("created_at", "patient", "author")
     list_filter = (("created_at", admin.DateFieldListFilter), ("author", admin.RelatedOnlyFieldListFilter))
     search_fields = ("patient__user__email", "patient__user__last_name", "body")
     list_select_related = ("patient__user", "author")
-    readonly_fields = ("patient", "author", "created_at")
-    fields = ("patient", "author", "created_at", "body")
+    fields = ("patient", "author", "created_at", "scan", "body")
+    readonly_fields = fields
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False  # notes are written on the patient's timeline
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

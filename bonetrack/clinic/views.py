@@ -1,4 +1,3 @@
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,11 +8,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile, Role
 from bonetrack.careteams.access import patient_view, role_required
+from bonetrack.core.dates import clamp_moment
+from bonetrack.core.htmx import wants_partial
+from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 
 from .forms import ClinicalNoteForm, ScanIntervalForm
@@ -43,7 +44,6 @@ def _require_care_team(request: HttpRequest) -> None:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 @role_required(Role.CLINICIAN, Role.ADMIN)
 def worklist(request: HttpRequest) -> HttpResponse:
     """The clinician's patients, one row each, with what every app contributes: search, filter, sort, pages."""
@@ -92,27 +92,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "page_query": urlencode({k: v for k, v in params.items() if v}, doseq=True),
         "filtered": bool(query.search or query.filters),
     }
-    template = "clinic/worklist.html#results" if request.htmx else "clinic/worklist.html"
+    template = "clinic/worklist.html#results" if wants_partial(request) else "clinic/worklist.html"
     return TemplateResponse(request, template, context)
 
 
-def _parse_before(value: str) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
 @require_GET
-@vary_on_headers("HX-Request")
 @patient_view
 def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """The T-score chart, then one feed of everything that happened, newest first, in pages."""
     care_team = request.user.role in CARE_TEAM_ROLES
     available = {key: label for key, label in timeline_kinds().items() if care_team or key not in CARE_TEAM_KINDS}
     chosen = {kind for kind in request.GET.getlist("kinds") if kind in available} or set(available)
-    before = _parse_before(request.GET.get("before", ""))
+    before = clamp_moment(request.GET.get("before"))
     events, next_before = timeline_page(patient, kinds=chosen, before=before, limit=TIMELINE_PAGE_SIZE)
     kinds_query = [("kinds", kind) for kind in sorted(chosen)] if chosen != set(available) else []
     context = {
@@ -125,7 +116,7 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
         "today": local_today(request.user),
         "care_team": care_team,
     }
-    if request.htmx:
+    if wants_partial(request):
         return TemplateResponse(request, "clinic/timeline.html#feed-page", context)
     context["header"] = timeline_header(request, patient)
     context["note_form"] = ClinicalNoteForm(patient=patient) if care_team else None
@@ -134,11 +125,13 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
+@once_per_form
 def note_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
     """A clinician or admin writes a note on the patient's record."""
     _require_care_team(request)
     form = ClinicalNoteForm(request.POST or None, patient=patient, initial={"scan": request.GET.get("scan")})
     if request.method == "POST" and form.is_valid():
+        consume_form_token(request)
         ClinicalNote.objects.create(
             patient=patient, author=request.user, body=form.cleaned_data["body"], scan=form.cleaned_data["scan"]
         )

@@ -17,7 +17,7 @@ from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.core.benchmarking import BenchContext, BenchResult
 
 from . import sweep as sweep_module
-from .models import ClinicianDigest, Notification, NotificationPreference, Reminder
+from .models import ClinicianDigest, Notification, NotificationPreference, Reminder, ReminderDueDate
 
 ORDER = 90
 PATIENTS = 100_000
@@ -77,6 +77,7 @@ def remove_patients(chunk: int = 10_000) -> None:
             for queryset in (
                 Notification.objects.filter(recipient_id__in=ids),
                 Reminder.objects.filter(patient_id__in=patient_ids),
+                ReminderDueDate.objects.filter(patient_id__in=patient_ids),
                 ClinicianDigest.objects.filter(clinician_id__in=ids),
                 NotificationPreference.objects.filter(user_id__in=ids),
                 EmailAddress.objects.filter(user_id__in=ids),

@@ -7,6 +7,8 @@ email backend and marks the row sent, all in one transaction:
 - an SMTP or connection error rolls the transaction back: the row stays pending and the task retries;
 - a worker that dies mid-send never commits: its lock goes with its connection, the row stays pending, and the
   redelivered task (acks_late) or the sweep's outbox re-publish sends it once.
+The email says what the in-app notification says, worded on the patient's day the reminder was recorded; a reminder
+still unsent after that day (or after a later stage, or a new due date) is out of date and not sent.
 Every message carries a stable Message-ID, so a receiving server can also drop a copy.
 """
 
@@ -70,12 +72,16 @@ def _domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bonetrack.local"
 
 
-def reminder_email(reminder: Reminder, now: dt.datetime) -> EmailMultiAlternatives:
+def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     patient = reminder.patient
     user = patient.user
     kind = kinds.get(reminder.kind)
-    today = now.astimezone(schedule.zone(user.time_zone)).date()
-    message = kind.message(patient_id=patient.pk, due_on=reminder.due_on, stage=reminder.stage, today=today)
+    # The patient's date when the reminder was recorded, as for the in-app notification: a send retried after local
+    # midnight still says what the stage says ("due in 30 days", "due today").
+    today = reminder.created_at.astimezone(schedule.zone(user.time_zone)).date()
+    message = kind.message(
+        patient_id=patient.pk, due_on=reminder.due_on, stage=reminder.stage, today=today, catch_up=reminder.catch_up
+    )
     headers, unsubscribe = _headers(user, f"<reminder-{reminder.pk}@{_domain()}>")
     context = {
         "name": user.first_name or user.display_name,
@@ -160,9 +166,19 @@ def send_reminder_emails(ids: list[int], now: dt.datetime | None = None) -> dict
             return EmailStatus.SKIPPED
         if kinds.get(reminder.kind).current_due_on(reminder.patient) != reminder.due_on:
             return EmailStatus.SUPERSEDED
+        # Out of date: a stage's text ("due today", "due in 30 days") holds on the patient's day it was recorded,
+        # so it is not emailed on a later day (the in-app notification stays); nor after a later stage was recorded.
+        tz = schedule.zone(reminder.patient.user.time_zone)
+        if not reminder.catch_up and now.astimezone(tz).date() != reminder.created_at.astimezone(tz).date():
+            return EmailStatus.SUPERSEDED
+        later = Reminder.objects.filter(
+            patient_id=reminder.patient_id, kind=reminder.kind, due_on=reminder.due_on, stage__gt=reminder.stage
+        )
+        if later.exists():
+            return EmailStatus.SUPERSEDED
         return None
 
-    build = (lambda qs: qs.select_related("patient__user"), lambda r: reminder_email(r, now))
+    build = (lambda qs: qs.select_related("patient__user"), reminder_email)
     return _send_all(Reminder, ids, build, check, now, outcomes)
 
 

@@ -5,11 +5,13 @@ current stage (in-app at once). The email is left in the outbox: the first beat 
 and the worker writes it to var/mail/.
 """
 
+import datetime as dt
+
 from django.utils import timezone
 
 from bonetrack.accounts.demo_accounts import DemoContext
 
-from .models import NotificationPreference
+from .models import NotificationPreference, ReminderDueDate
 from .sweep import sweep
 
 ORDER = 90  # after the apps that set due dates
@@ -19,4 +21,7 @@ def seed(demo: DemoContext) -> None:
     users = [p.user_id for p in demo.patients] + [demo.clinician.pk]
     existing = set(NotificationPreference.objects.filter(user_id__in=users).values_list("user_id", flat=True))
     NotificationPreference.objects.bulk_create([NotificationPreference(user_id=u) for u in users if u not in existing])
+    # The demo people have used BoneTrack for years: their due dates count as known long ago, so the demo shows the
+    # regular stages rather than the single notice for a history typed in today.
+    ReminderDueDate.objects.filter(patient__in=demo.patients).update(known_since=timezone.now() - dt.timedelta(days=3 * 365))
     sweep(timezone.now(), patient_ids=[p.pk for p in demo.patients], enqueue=False)

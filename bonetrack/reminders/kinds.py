@@ -11,7 +11,9 @@ A later feature registers its own kind (e.g. a denosumab dose every 6 months) wi
         ...
     register(DenosumabDoseKind())
 
-The sweep, the exactly-once bookkeeping, the channels and the pages need no change.
+The sweep, the exactly-once bookkeeping, the channels and the pages need no change. To keep a late-known due date
+from replaying its past stages, call `due_dates.due_date_changed(...)` where the kind's date changes (the scan kind
+does it from `signals.py`); without that record every stage is treated as known in time.
 """
 
 import datetime as dt
@@ -42,6 +44,7 @@ class ReminderKind(ABC):
     key = ""
     label = ""
     offsets: tuple[int, ...] = (-30, 0, 30, 60, 90)  # days from the due date; positive stages are the overdue ones
+    catch_up_label = "Overdue notice (the date had already passed when it was set)"
 
     @abstractmethod
     def due_dates(self, patients: QuerySet) -> QuerySet:
@@ -62,8 +65,9 @@ class ReminderKind(ABC):
         return f"Overdue reminder {number} of {len(overdue)}" if number else f"{days_phrase(offset)} overdue"
 
     @abstractmethod
-    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date) -> Message:
-        """The reminder's subject and text for one stage."""
+    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False) -> Message:
+        """The reminder's subject and text for one stage (`today`: the patient's date when it was recorded), or, with
+        `catch_up`, for the single notice about a due date that had already passed when it became known."""
 
 
 class ScanDueKind(ReminderKind):
@@ -78,10 +82,18 @@ class ScanDueKind(ReminderKind):
     def current_due_on(self, patient) -> dt.date | None:
         return type(patient).objects.filter(pk=patient.pk).values_list("next_scan_due_on", flat=True).first()
 
-    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date) -> Message:
+    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False) -> Message:
         when = f"{due_on:%A} {due_on.day} {due_on:%B %Y}"
         days = (due_on - today).days
-        if days > 0:
+        if catch_up:
+            # No count of days or of reminders: the date may still move as older records are added.
+            subject = "Your bone density scan is overdue"
+            headline = f"Going by the scans in BoneTrack, your next bone density (DEXA) scan was due on {when}."
+            lines = (
+                "If you have had a scan since then, add it to BoneTrack: the due date moves and this reminder goes away.",
+                "If not, please book one with your clinic or imaging centre, or ask your care team if you are unsure.",
+            )
+        elif days > 0:
             subject = f"Your bone density scan is due in {days_phrase(days)}"
             headline = f"Your next bone density (DEXA) scan is due on {when}."
             lines = (

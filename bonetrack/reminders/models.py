@@ -4,7 +4,10 @@
   decision to remind; the in-app notification is written in the same transaction, and the email waits in the
   row's outbox columns until a worker sends it (exactly once: see `delivery.py`).
 - `ClinicianDigest`: one per clinician per local day, listing their patients 30 or more days overdue.
-- `Notification`: the in-app bell, for any user.
+- `Notification`: the in-app bell, for any user. A reminder's notification is withdrawn (hidden from the bell and
+  the list) once its due date is no longer the patient's.
+- `ReminderDueDate`: each patient's current due date per kind and since when it is known, so that stages whose
+  moment passed before it was known are not replayed (see `schedule.plan`).
 - `NotificationPreference`: the channels a user wants (missing row = both on).
 """
 
@@ -20,7 +23,7 @@ class EmailStatus(models.TextChoices):
     PENDING = "pending", "Waiting to send"
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Not sent (email turned off)"
-    SUPERSEDED = "superseded", "Not sent (due date changed)"
+    SUPERSEDED = "superseded", "Not sent (out of date)"
 
 
 class EmailOutbox(models.Model):
@@ -53,6 +56,9 @@ class Reminder(EmailOutbox):
     kind = models.CharField(max_length=32)
     due_on = models.DateField()
     stage = models.SmallIntegerField(help_text="Days from the due date: -30 before, 0 on the day, 30/60/90 overdue.")
+    catch_up = models.BooleanField(
+        default=False, help_text="The one notice for a due date already past when it became known (stage: the latest passed)."
+    )
     send_at = models.DateTimeField(help_text="The stage's planned moment (09:00 in the patient's zone).")
     created_at = models.DateTimeField(default=timezone.now)
     batch = models.UUIDField(null=True, blank=True, editable=False, help_text="The sweep batch that recorded it.")
@@ -84,9 +90,25 @@ class Reminder(EmailOutbox):
     @property
     def stage_label(self) -> str:
         try:
-            return kinds.get(self.kind).stage_label(self.stage)
+            kind = kinds.get(self.kind)
         except KeyError:
             return str(self.stage)
+        return kind.catch_up_label if self.catch_up else kind.stage_label(self.stage)
+
+
+class ReminderDueDate(models.Model):
+    """A patient's current due date for one kind, and when it became the current one."""
+
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="reminder_due_dates")
+    kind = models.CharField(max_length=32)
+    due_on = models.DateField()
+    known_since = models.DateTimeField(help_text="Stages whose moment passed before this are not sent.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "kind"], name="reminder_due_date_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{kinds.label_of(self.kind)} due {self.due_on:%d %b %Y}, known since {self.known_since:%d %b %Y %H:%M}"
 
 
 class ClinicianDigest(EmailOutbox):
@@ -113,7 +135,8 @@ class ClinicianDigest(EmailOutbox):
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> "NotificationQuerySet":
-        return self.filter(recipient=user)
+        """The user's notifications still in force (withdrawn ones are kept for the record, not shown)."""
+        return self.filter(recipient=user, withdrawn_at__isnull=True)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -128,6 +151,7 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Set when the reminder's due date changed.")
 
     objects = NotificationQuerySet.as_manager()
 
@@ -141,7 +165,9 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "created_at"], name="notification_recipient"),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True, withdrawn_at__isnull=True), name="notification_unread"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,6 +176,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class NotificationPreference(models.Model):

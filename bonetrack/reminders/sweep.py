@@ -5,6 +5,8 @@ INSERT of the new reminders (`ON CONFLICT DO NOTHING` against the unique constra
 this batch won, one INSERT of in-app notifications, then send tasks published after commit in chunks.
 Two sweeps running at once can both try a stage; the constraint lets exactly one record it, and only the
 winner (whose batch id is on the row) writes the notification and publishes the email.
+Which stage is current comes from `schedule.plan`: stages already past when the due date became known are skipped,
+and a date already overdue then gets one catch-up notice instead.
 """
 
 import datetime as dt
@@ -23,7 +25,8 @@ from bonetrack.accounts.models import PatientProfile
 from bonetrack.core.enqueue import enqueue_on_commit
 
 from . import kinds, schedule
-from .models import ClinicianDigest, EmailStatus, Notification, NotificationPreference, Reminder
+from .due_dates import withdraw_superseded
+from .models import ClinicianDigest, EmailStatus, Notification, NotificationPreference, Reminder, ReminderDueDate
 
 logger = logging.getLogger("bonetrack.reminders")
 
@@ -55,6 +58,7 @@ def candidates(kind: kinds.ReminderKind, now: dt.datetime, patient_ids=None) -> 
     if patient_ids is not None:
         patients = patients.filter(pk__in=patient_ids)
     recorded = Reminder.objects.filter(patient=OuterRef("pk"), kind=kind.key, due_on=OuterRef("due_on"))
+    known = ReminderDueDate.objects.filter(patient=OuterRef("pk"), kind=kind.key, due_on=OuterRef("due_on"))
     return (
         kind.due_dates(patients)
         .filter(due_on__lte=schedule.latest_due_date_in_play(now.date(), kind.offsets))
@@ -62,6 +66,8 @@ def candidates(kind: kinds.ReminderKind, now: dt.datetime, patient_ids=None) -> 
         .exclude(Exists(recorded.filter(stage=last_offset)))
         .annotate(
             last_stage=Subquery(recorded.order_by("-stage").values("stage")[:1]),
+            # When this due date became the patient's (none recorded: every stage is in play).
+            known_since=Subquery(known.values("known_since")[:1]),
             # One LEFT JOIN to the (optional) preferences row; no row means both channels on.
             wants_email=Coalesce(F("user__notification_preference__email"), Value(True)),
             wants_in_app=Coalesce(F("user__notification_preference__in_app"), Value(True)),
@@ -80,12 +86,22 @@ def sweep(now: dt.datetime | None = None, *, patient_ids=None, batch_size: int =
         for start in range(0, len(ids), batch_size):
             rows = list(
                 candidates(kind, now, ids[start : start + batch_size]).values(
-                    "pk", "user_id", "due_on", "last_stage", "wants_email", "wants_in_app", "user__time_zone", "user__email"
+                    "pk",
+                    "user_id",
+                    "due_on",
+                    "last_stage",
+                    "known_since",
+                    "wants_email",
+                    "wants_in_app",
+                    "user__time_zone",
+                    "user__email",
                 )
             )
             stats.batches += 1
             stats.patients += len(rows)
             _record_batch(kind, rows, now, stats, enqueue=enqueue)
+        if patient_ids is not None:
+            withdraw_superseded(kind, list(patient_ids), now)
     if enqueue:
         stats.requeued = requeue_stale(now)
     return stats
@@ -97,8 +113,8 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
     by_patient: dict[int, dict] = {}
     for row in rows:
         tz = schedule.zone(row["user__time_zone"])
-        stage = schedule.current_stage(row["due_on"], kind.offsets, tz, now)
-        if stage is None or (row["last_stage"] is not None and stage <= row["last_stage"]):
+        stage = schedule.current(schedule.plan(row["due_on"], kind.offsets, tz, row["known_since"]), now)
+        if stage is None or (row["last_stage"] is not None and stage.offset <= row["last_stage"]):
             continue
         email_on = bool(row["wants_email"] and row["user__email"])
         new.append(
@@ -106,8 +122,9 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
                 "patient_id": row["pk"],
                 "kind": kind.key,
                 "due_on": row["due_on"],
-                "stage": stage,
-                "send_at": schedule.send_moment(row["due_on"], stage, tz),
+                "stage": stage.offset,
+                "catch_up": stage.catch_up,
+                "send_at": stage.moment,
                 "created_at": now,
                 "batch": batch,
                 "email_status": EmailStatus.PENDING if email_on else EmailStatus.SKIPPED,
@@ -119,7 +136,9 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
         return
     with transaction.atomic():
         insert_ignoring_conflicts(Reminder, new)
-        won = list(Reminder.objects.filter(batch=batch).values("pk", "patient_id", "due_on", "stage", "email_status"))
+        won = list(
+            Reminder.objects.filter(batch=batch).values("pk", "patient_id", "due_on", "stage", "catch_up", "email_status")
+        )
         notifications = []
         emails = []
         for reminder in won:
@@ -129,7 +148,13 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
                 emails.append(reminder["pk"])
             if row["wants_in_app"]:
                 today = now.astimezone(schedule.zone(row["user__time_zone"])).date()
-                message = kind.message(patient_id=row["pk"], due_on=reminder["due_on"], stage=reminder["stage"], today=today)
+                message = kind.message(
+                    patient_id=row["pk"],
+                    due_on=reminder["due_on"],
+                    stage=reminder["stage"],
+                    today=today,
+                    catch_up=reminder["catch_up"],
+                )
                 notifications.append(
                     {
                         "recipient_id": row["user_id"],

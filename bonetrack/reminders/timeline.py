@@ -12,7 +12,7 @@ _EMAIL_BADGE = {
     EmailStatus.SENT: ("Email sent", "ok"),
     EmailStatus.PENDING: ("Email sending", "warning"),
     EmailStatus.SKIPPED: ("Email off", "muted"),
-    EmailStatus.SUPERSEDED: ("Email not sent: due date changed", "muted"),
+    EmailStatus.SUPERSEDED: ("Email not sent: out of date", "muted"),
 }
 
 

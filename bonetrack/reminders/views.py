@@ -13,12 +13,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.htmx import wants_partial
+from bonetrack.core.middleware import background_poll
 from bonetrack.core.timezones import zone_of
 
 from . import kinds, schedule
 from .delivery import user_id_from_token
 from .forms import NotificationPreferenceForm
-from .models import Notification, NotificationPreference, Reminder
+from .models import Notification, NotificationPreference, Reminder, ReminderDueDate
 
 LIST_LIMIT = 100
 
@@ -32,11 +34,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "reminders/notification_list.html", {"notifications": notifications, "unread_count": unread})
 
 
+@background_poll
 @require_GET
 @login_required
 def notification_bell(request: HttpRequest) -> HttpResponse:
     """The bell with its unread count (htmx loads it after the page, then refreshes it every minute)."""
-    if not request.htmx:
+    if not wants_partial(request):
         return redirect("reminders:notification-list")
     count = Notification.objects.for_user(request.user).unread().count()
     return TemplateResponse(request, "reminders/_bell.html", {"unread_count": count, "bell_trigger": "every 60s"})
@@ -49,7 +52,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    if request.htmx:
+    if wants_partial(request):
         count = Notification.objects.for_user(request.user).unread().count()
         return TemplateResponse(
             request,
@@ -108,13 +111,17 @@ def reminder_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse
 
 
 def _upcoming(patient: PatientProfile, tz: dt.tzinfo, now: dt.datetime) -> list[dict]:
+    """The stages still to be sent, as the sweep will send them (history skipped, a pending catch-up included)."""
+    known = {(r.kind, r.due_on): r.known_since for r in ReminderDueDate.objects.filter(patient=patient)}
     rows = []
     for kind in kinds.all_kinds():
         due_on = kind.current_due_on(patient)
         if due_on is None:
             continue
-        for offset, moment in schedule.upcoming(due_on, kind.offsets, tz, now):
-            rows.append({"kind": kind.label, "due_on": due_on, "stage": kind.stage_label(offset), "when": moment.astimezone(tz)})
+        for stage in schedule.plan(due_on, kind.offsets, tz, known.get((kind.key, due_on))):
+            if stage.moment > now:
+                label = kind.catch_up_label if stage.catch_up else kind.stage_label(stage.offset)
+                rows.append({"kind": kind.label, "due_on": due_on, "stage": label, "when": stage.moment.astimezone(tz)})
     return sorted(rows, key=lambda r: r["when"])
 
 

@@ -29,8 +29,9 @@ def test_the_patient_viewing_their_own_record_is_not_recorded(patient_client, pa
 
 
 def test_the_patients_own_changes_are_recorded(patient_client, patient):
-    url = reverse("accounts:profile", kwargs={"patient_id": patient.pk})
-    patient_client.post(url, {"user-first_name": ""})  # invalid: 200 with errors, still a change attempt on the record
+    url = reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
+    response = patient_client.post(url, {"site": "wrist", "occurred_on": "2020-05-01", "fragility": "on"})
+    assert response.status_code == 302
     assert AccessEvent.objects.get().action == "change"
     assert AccessEvent.objects.get().actor == patient.user
 

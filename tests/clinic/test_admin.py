@@ -1,5 +1,6 @@
 import re
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -82,3 +83,23 @@ def test_clinicians_cannot_open_the_admin(client, db):
     client.force_login(ClinicianFactory())
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_authenticator_admin_shows_type_and_dates_but_never_the_secret(client, db):
+    _admin_client(client)
+    clinician = ClinicianFactory()
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    authenticator = TOTP.activate(clinician, secret).instance
+    stored = authenticator.data["secret"]
+    assert secret not in stored  # encrypted at rest
+    changelist = client.get(reverse("admin:mfa_authenticator_changelist")).content.decode()
+    change_url = reverse("admin:mfa_authenticator_change", args=[authenticator.pk])
+    page = client.get(change_url).content.decode()
+    assert clinician.display_name in changelist and "TOTP Authenticator" in page
+    for content in (changelist, page):
+        assert secret not in content and stored not in content and '"secret"' not in content
+    # Read-only: nobody edits or adds one here (deleting one makes its owner enrol again).
+    assert client.post(change_url, {"user": clinician.pk, "type": "totp", "data": '{"secret": "X"}'}).status_code == 403
+    assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    authenticator.refresh_from_db()
+    assert authenticator.data["secret"] == stored

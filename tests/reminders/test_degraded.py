@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.reminders.models import Reminder
@@ -46,8 +47,9 @@ def test_healthz_reports_redis_down_and_reminders_still_record(dead_redis, clien
     body = json.loads(response.content)
     assert response.status_code == 503 and body["status"] == "degraded"
     assert body["checks"]["redis"]["ok"] is False and body["checks"]["database"]["ok"] is True
-    # The sweep (run by beat once Redis is back) records in-app reminders without the broker.
-    patient.next_scan_due_on = dt.date.today()
+    # The sweep (run by beat once Redis is back) records in-app reminders without the broker. The date is set
+    # today and already due, so its reminder is the overdue notice of the next morning.
+    patient.next_scan_due_on = dt.date.today() - dt.timedelta(days=1)
     patient.save()
-    assert sweep().recorded == 1
+    assert sweep(timezone.now() + dt.timedelta(days=1)).recorded == 1
     assert Reminder.objects.get().notifications.count() == 1

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
+from bonetrack.accounts.models import PatientProfile
 from bonetrack.reminders import delivery
 from bonetrack.reminders.delivery import (
     SendFailed,
@@ -119,7 +120,16 @@ def test_unsubscribed_after_recording_means_no_email(reminder):
 def test_a_pending_stage_of_a_replaced_due_date_is_not_sent(reminder):
     patient = reminder.patient
     patient.next_scan_due_on = TODAY + dt.timedelta(days=700)
-    patient.save()
+    patient.save()  # the change itself marks the old date's pending email
+    reminder.refresh_from_db()
+    assert reminder.email_status == EmailStatus.SUPERSEDED
+    assert send_reminder_emails([reminder.pk], NOW) == {reminder.pk: "not-pending"}
+    assert mail.outbox == []
+
+
+def test_the_send_checks_the_due_date_again_under_its_lock(reminder):
+    # A change that bypasses save() (a bulk update) is still caught when the email is about to go.
+    PatientProfile.objects.filter(pk=reminder.patient_id).update(next_scan_due_on=TODAY + dt.timedelta(days=700))
     assert send_reminder_emails([reminder.pk], NOW) == {reminder.pk: EmailStatus.SUPERSEDED}
     assert mail.outbox == []
 

@@ -30,7 +30,12 @@ pytestmark = [
     ),
 ]
 
-NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def now():
+    """The real moment, taken when the test starts: the worker sends at the real time, on the same day as the sweep."""
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
@@ -44,7 +49,7 @@ def worker(disposable_redis, transactional_db, settings):
 
 
 def _patients(n: int) -> list:
-    return [PatientFactory(next_scan_due_on=NOW.date()) for _ in range(n)]
+    return [PatientFactory(next_scan_due_on=dt.datetime.now(dt.UTC).date()) for _ in range(n)]
 
 
 def _all_sent():
@@ -52,9 +57,9 @@ def _all_sent():
     return not Reminder.objects.exclude(email_status=EmailStatus.SENT).exists()
 
 
-def test_worker_sends_each_reminder_once_through_django_email(worker):
+def test_worker_sends_each_reminder_once_through_django_email(worker, now):
     patients = _patients(5)
-    stats = sweep(NOW)
+    stats = sweep(now)
     assert stats.recorded == 5 and stats.emails_queued == 5
     wait_for(_all_sent, timeout=20)
     recipients = Counter(message.to[0] for message in mail.outbox)
@@ -62,11 +67,11 @@ def test_worker_sends_each_reminder_once_through_django_email(worker):
     assert all(message.alternatives[0][1] == "text/html" for message in mail.outbox)
     assert Notification.objects.count() == 5
     # Another sweep has nothing new to record and nothing stale to re-publish.
-    assert sweep(NOW + dt.timedelta(minutes=1)).recorded == 0
+    assert sweep(now + dt.timedelta(minutes=1)).recorded == 0
     assert len(mail.outbox) == 5
 
 
-def test_smtp_failure_is_retried_with_backoff_and_sent_once(worker, monkeypatch):
+def test_smtp_failure_is_retried_with_backoff_and_sent_once(worker, now, monkeypatch):
     (patient,) = _patients(1)
     real_send = EmailMultiAlternatives.send
     failures = []
@@ -78,14 +83,14 @@ def test_smtp_failure_is_retried_with_backoff_and_sent_once(worker, monkeypatch)
         return real_send(self, *args, **kwargs)
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
-    sweep(NOW)
+    sweep(now)
     wait_for(_all_sent, timeout=20)
     assert failures == [[patient.user.email]]
     assert [m.to for m in mail.outbox] == [[patient.user.email]]
     assert Reminder.objects.get().email_attempts == 2
 
 
-def test_broker_stops_mid_sweep_and_every_reminder_arrives_exactly_once(worker, disposable_redis, monkeypatch, settings):
+def test_broker_stops_mid_sweep_and_every_reminder_arrives_exactly_once(worker, now, disposable_redis, monkeypatch, settings):
     settings.REMINDERS_REQUEUE_AFTER_SECONDS = 60
     patients = _patients(40)
     real_record = sweep_module._record_batch
@@ -98,12 +103,12 @@ def test_broker_stops_mid_sweep_and_every_reminder_arrives_exactly_once(worker, 
             disposable_redis.stop()  # the broker goes away (and loses every queued message) mid-sweep
 
     monkeypatch.setattr(sweep_module, "_record_batch", record_then_fail_broker)
-    stats = sweep(NOW, batch_size=10)
+    stats = sweep(now, batch_size=10)
     assert stats.batches == 4 and stats.recorded == 40  # the database kept every decision
     assert Notification.objects.count() == 40  # in-app needs no broker
     disposable_redis.start()  # back, empty
     # The next sweep (after the grace period) finds the pending ones and re-publishes them.
-    later = NOW + dt.timedelta(minutes=2)
+    later = now + dt.timedelta(minutes=2)
     assert sweep(later).recorded == 0
     wait_for(_all_sent, timeout=30)
     recipients = Counter(message.to[0] for message in mail.outbox)

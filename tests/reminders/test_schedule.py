@@ -4,7 +4,7 @@ import datetime as dt
 import zoneinfo
 
 from bonetrack.reminders import kinds
-from bonetrack.reminders.schedule import current_stage, latest_due_date_in_play, send_moment, upcoming, zone
+from bonetrack.reminders.schedule import current, current_stage, latest_due_date_in_play, plan, send_moment, upcoming, zone
 
 OFFSETS = kinds.SCAN_DUE.offsets
 UTC = dt.UTC
@@ -91,3 +91,33 @@ def test_window_of_due_dates_in_play_covers_every_zone():
 def test_unknown_zone_falls_back_to_utc():
     assert zone("Not/AZone") is UTC
     assert zone("").utcoffset(None) == dt.timedelta(0)
+
+
+def test_plan_without_a_known_moment_is_every_stage():
+    due = dt.date(2026, 12, 1)
+    assert [(s.offset, s.catch_up) for s in plan(due, OFFSETS, LONDON, None)] == [(o, False) for o in OFFSETS]
+
+
+def test_plan_drops_stages_already_past_when_the_date_became_known():
+    due = dt.date(2026, 12, 1)
+    stages = plan(due, OFFSETS, LONDON, utc(2026, 11, 20, 12))  # 11 days before the due date
+    assert [(s.offset, s.catch_up) for s in stages] == [(0, False), (30, False), (60, False), (90, False)]
+
+
+def test_plan_replaces_past_overdue_stages_with_one_notice_at_the_next_nine_local():
+    due = dt.date(2025, 1, 10)
+    known = utc(2026, 11, 20, 22, 30)  # 09:30 on the 21st in Sydney: the next 09:00 there is on the 22nd
+    ((notice,),) = [plan(due, OFFSETS, SYDNEY, known)]
+    assert (notice.offset, notice.catch_up, notice.moment) == (90, True, utc(2026, 11, 21, 22))
+    # An hour of grace at least: known at 08:30 London, the notice waits for the next morning.
+    ((notice,),) = [plan(due, OFFSETS, LONDON, utc(2026, 11, 20, 8, 30))]
+    assert notice.moment == utc(2026, 11, 21, 9)
+    assert current(plan(due, OFFSETS, LONDON, utc(2026, 11, 20, 8, 30)), utc(2026, 11, 21, 8, 59)) is None
+
+
+def test_plan_gives_no_notice_when_a_regular_stage_comes_first():
+    due = dt.date(2026, 1, 1)
+    known = utc(2026, 3, 2, 10)  # after 09:00 on the day of the 60-days-overdue stage
+    assert [(s.offset, s.catch_up) for s in plan(due, OFFSETS, UTC, known)] == [(60, True), (90, False)]
+    known = utc(2026, 3, 1, 8, 30)  # the notice would wait for 09:00 on 2 March: the 60-day stage is then anyway
+    assert [(s.offset, s.catch_up) for s in plan(due, OFFSETS, UTC, known)] == [(60, False), (90, False)]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bonetrack.reminders.delivery import unsubscribe_token
-from bonetrack.reminders.models import Notification, NotificationPreference, Reminder
+from bonetrack.reminders.models import Notification, NotificationPreference, Reminder, ReminderDueDate
 from bonetrack.reminders.sweep import sweep
 from tests.factories import PatientFactory
 
@@ -72,6 +72,8 @@ def test_reminders_page_shows_history_upcoming_and_saves_channels(patient_client
     patient.user.save()
     patient.next_scan_due_on = timezone.localdate() + dt.timedelta(days=10)
     patient.save()
+    # Known for two months, so its "30 days before" stage was sent in its time.
+    ReminderDueDate.objects.filter(patient=patient).update(known_since=timezone.now() - dt.timedelta(days=60))
     sweep(enqueue=False)
     url = reverse("reminders:reminder-list", kwargs={"patient_id": patient.pk})
     with django_assert_max_num_queries(14):  # 13, plus headroom for a clinician audit row
