@@ -145,8 +145,7 @@ def _add_form(patient, food, day, today, meal, data=None, initial_portion=None, 
 def refuse_change(request, patient, today: dt.date, meal: str, message: str) -> HttpResponse:
     """A change that cannot be made: say why, and change nothing (htmx keeps the page as it is)."""
     if wants_partial(request):
-        # 422 is swapped like a form with errors (base.html's htmx-config); this one has nothing to show in place.
-        response = reswap(HttpResponse(status=422), "none")
+        response = HttpResponse(status=422)
         return trigger_client_event(response, "showMessage", {"value": message, "level": "error"})
     messages.error(request, message)
     return render_day(request, patient, today, today, meal, status=422)
