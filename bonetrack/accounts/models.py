@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+CARE_TEAM_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -67,6 +70,11 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_care_team(self) -> bool:
+        """Clinicians and admins: staff who look after patients' records (and must use two-factor sign-in)."""
+        return self.role in CARE_TEAM_ROLES
 
 
 class Sex(models.TextChoices):
