@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from bonetrack.clinic.totp import DEMO_TOTP_SECRET
+from bonetrack.clinic.devdata.totp import DEMO_TOTP_SECRET
 from bonetrack.core.embedded_redis import start_redis_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def main() -> None:
         "    admin@example.com       an administrator (also /admin/)\n"
         "  Clinician and admin also give a two-factor code (development secret, never use it elsewhere):\n"
         f"    TOTP secret {DEMO_TOTP_SECRET}: add it to any authenticator app,\n"
-        "    or print the current code with: python -m bonetrack.clinic.totp\n"
+        "    or print the current code with: python -m bonetrack.clinic.devdata.totp\n"
         f"  Emails are written to {VAR_DIR / 'mail'}/\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,

@@ -1,7 +1,6 @@
 """BoneTrack settings: one module, driven by the environment (see README, "Configuration")."""
 
 import os
-import sys
 from pathlib import Path
 
 import environ
@@ -14,12 +13,10 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
-TESTING = "pytest" in sys.modules
-
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for development).")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
@@ -45,6 +42,7 @@ INSTALLED_APPS = [
     "csp",
     "bonetrack.core",
     "bonetrack.accounts",
+    "bonetrack.patients",
     "bonetrack.careteams",
     "bonetrack.dashboard",
     "bonetrack.audit",
@@ -203,18 +201,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not (DEBUG or TESTING)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Email: in development, messages are written to var/mail/ as .log files.
+# Email: EMAIL_URL names the server (e.g. smtp+tls://user:password@smtp.example.org:587). Unset, messages are
+# written to var/mail/ as .log files in development, and to the console otherwise.
 if "EMAIL_URL" in os.environ:
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or VAR_DIR / "mail"  # filemail:///path
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -256,8 +263,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Production hardening, switched on whenever DEBUG is off (outside the test suite).
-_SECURE = not DEBUG and not TESTING
+# Production hardening, switched on whenever DEBUG is off. The test suite runs over plain HTTP and turns the HTTPS
+# redirect off through the environment (tests/environment.py).
+_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = _SECURE

@@ -96,3 +96,10 @@ class DexaScanAdmin(PatientRecordAdmin):
         patient = obj.patient
         super().delete_model(request, obj)
         refresh_next_scan_due(patient)
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected scans": every patient who lost a scan gets a new next scan date.
+        patients = list(PatientProfile.objects.filter(dexa_scans__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for patient in patients:
+            refresh_next_scan_due(patient)

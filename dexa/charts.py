@@ -69,7 +69,8 @@ def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = ()) -> go.
 
 
 def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
-    """The same figure as plain Plotly JSON data (no validation pass: pages render it on every request)."""
+    """The same figure as plain Plotly data for `bonetrack.core.charts.figure_json` (no validation pass: pages render
+    it on every request; `build_tscore_figure` validates it in the tests)."""
     low, high = y_range(rows)
     traces = []
     for site, style in SITE_STYLES.items():
@@ -191,8 +192,3 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
         "height": 420,
     }
     return {"data": traces, "layout": layout}
-
-
-def figure_json(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
-    """The figure for `|json_script`: the plain data, which `build_tscore_figure` validates in the tests."""
-    return tscore_figure_data(rows, spans)

@@ -201,7 +201,7 @@ def import_commit(*, patient, text: str, user, today: dt.date) -> list[DexaScan]
     preview = parse_csv(text, patient=patient, today=today)
     if preview.has_errors:
         raise ValueError(f"{preview.error_count} row(s) have errors; nothing was imported.")
-    verified = user.role == "clinician"
+    verified = user.is_clinician
     created = []
     for rows in preview.scans().values():
         first = rows[0].values

@@ -6,8 +6,10 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from bonetrack.core.charts import figure_json
+
 from . import rules
-from .charts import figure_json
+from .charts import tscore_figure_data
 from .history import ScanHistory, history_from_values, history_values, load_history
 
 # Bump when the panel's markup changes, so cached fragments from an older release are not served.
@@ -31,7 +33,7 @@ def bone_summary(patient, history: ScanHistory | None = None) -> dict:
         "latest": latest,
         "rows": rows,
         "table_rows": list(reversed(rows)),
-        "figure": figure_json(rows) if rows else None,
+        "figure": figure_json(tscore_figure_data(rows)) if rows else None,
         "improvements": history.improvements(),
         "population_note": population.note if population else "",
         "uses_t_score": population.uses_t_score if population else True,

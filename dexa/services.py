@@ -4,7 +4,8 @@ each scan's summary and the patient's next scan date current."""
 from django.db import transaction
 from django.utils import timezone
 
-from bonetrack.accounts.models import PatientProfile
+from bonetrack.accounts.models import PatientProfile, User
+from bonetrack.reminders.services import scan_due_date_changed
 
 from . import rules
 from .history import ScanHistory, load_history, summarize
@@ -52,7 +53,12 @@ def next_scan(history: ScanHistory, patient: PatientProfile, fragility_fracture_
 
 
 def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
-    """Recompute every scan's summary (R1–R4) and the patient's next scan due date (R5); save what changed."""
+    """Recompute every scan's summary (R1–R4) and the patient's next scan due date (R5); save what changed.
+
+    Everything that may move the next scan date (a scan, a fracture, the profile's risk factors and medication, the
+    care team's interval, a facility's LSC) ends by calling this. When the date itself moves, the reminders hear of
+    it in the same transaction.
+    """
     fracture_dates = list(patient.fractures.fragility().values_list("occurred_on", flat=True))
     history = load_history(patient)
     changed = apply_summaries(history, patient, fracture_dates)
@@ -61,9 +67,21 @@ def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
     due = next_scan(history, patient, fracture_dates)
     rule = due.rule[: PatientProfile._meta.get_field("next_scan_due_rule").max_length]
     if (patient.next_scan_due_on, patient.next_scan_due_rule) != (due.due_on, rule):
+        date_moved = patient.next_scan_due_on != due.due_on
         patient.next_scan_due_on, patient.next_scan_due_rule = due.due_on, rule
         patient.save(update_fields=["next_scan_due_on", "next_scan_due_rule"])
+        if date_moved:
+            scan_due_date_changed(patient=patient, due_on=due.due_on)
     return due
+
+
+@transaction.atomic
+def scan_interval_set(*, patient: PatientProfile, months: int | None, by: User) -> rules.NextScan:
+    """The care team sets the interval between scans (None: back to the default rule); the next date follows."""
+    patient.scan_interval_months = months
+    patient.scan_interval_set_by = by if months else None
+    patient.save(update_fields=["scan_interval_months", "scan_interval_set_by"])
+    return refresh_next_scan_due(patient)
 
 
 def snapshot(scan: DexaScan, measurements: list[SiteMeasurement]) -> dict[str, str]:
@@ -134,9 +152,4 @@ def scan_verify(*, scan: DexaScan, user) -> DexaScan:
 def scan_delete(*, scan: DexaScan) -> None:
     patient = scan.patient
     scan.delete()
-    refresh_next_scan_due(patient)
-
-
-def refresh_after_interval_change(sender, patient: PatientProfile, **kwargs) -> None:
-    """Receiver for the clinician workspace's `scan_interval_changed` signal."""
     refresh_next_scan_due(patient)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile
-from bonetrack.careteams.access import patient_view
-from bonetrack.core.htmx import wants_partial
+from bonetrack.careteams.access import care_team_required, patient_view
+from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 
@@ -21,7 +21,6 @@ from .importing import COLUMNS, import_commit, parse_csv
 from .models import DexaScan, Source
 from .panels import summary_html
 
-STAFF = ("clinician", "admin")
 MAX_UPLOAD_BYTES = 1_000_000
 
 
@@ -33,18 +32,18 @@ def _scan(patient: PatientProfile, scan_id: int) -> DexaScan:
 
 def can_change(user, scan: DexaScan) -> bool:
     """The care team may correct any scan; a patient only their own self-reported scans not yet verified."""
-    if user.role in STAFF:
+    if user.is_care_team:
         return True
     return scan.source == Source.SELF_REPORTED and not scan.is_verified and scan.patient.user_id == user.pk
 
 
-def _done(request, url: str) -> HttpResponse:
+def _done(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_GET
 @patient_view
-def scan_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+def scan_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """The T-score chart, the summary cards and every scan, newest first."""
     return TemplateResponse(
         request,
@@ -53,12 +52,11 @@ def scan_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
             "patient": patient,
             "summary_html": summary_html(patient, "list"),
             "scans": DexaScan.objects.for_patient(patient).newest_first().select_related("facility"),
-            "is_staff": request.user.role in STAFF,
         },
     )
 
 
-def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> HttpResponse:
+def _entry_view(request: HtmxHttpRequest, patient: PatientProfile, scan: DexaScan | None) -> HttpResponse:
     """Add or correct a scan. htmx requests with `_validate` only validate (inline errors), never save."""
     today = local_today(patient.user)
     entry = ScanEntry(request.POST if request.method == "POST" else None, patient=patient, today=today, instance=scan)
@@ -71,10 +69,10 @@ def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> Http
         elif valid:
             confirm_needed = bool(entry.warnings()) and request.POST.get("confirm_unusual") != "1"
             if not confirm_needed:
-                source = Source.SELF_REPORTED if request.user.role == "patient" else Source.CLINICIAN
+                source = Source.SELF_REPORTED if request.user.is_patient else Source.CLINICIAN
                 consume_form_token(request)
                 saved = entry.save(user=request.user, source=source)
-                if scan is None and request.user.role == "clinician":
+                if scan is None and request.user.is_clinician:
                     services.scan_verify(scan=saved, user=request.user)
                 messages.success(request, f"Saved: {saved}." if scan is None else f"Corrected: {saved}.")
                 return _done(request, reverse("dexa:scan-list", kwargs={"patient_id": patient.pk}))
@@ -93,14 +91,14 @@ def _entry_view(request, patient: PatientProfile, scan: DexaScan | None) -> Http
 @require_http_methods(["GET", "POST"])
 @patient_view
 @once_per_form
-def scan_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+def scan_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     return _entry_view(request, patient, None)
 
 
 @require_http_methods(["GET", "POST"])
 @patient_view
 @once_per_form
-def scan_edit(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+def scan_edit(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
     scan = _scan(patient, scan_id)
     if not can_change(request.user, scan):
         raise PermissionDenied
@@ -109,15 +107,14 @@ def scan_edit(request: HttpRequest, patient: PatientProfile, scan_id: int) -> Ht
 
 @require_GET
 @patient_view
-def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+def scan_detail(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
     """One scan's sites with their changes against the previous scan and the baseline, and its correction history."""
     scan = _scan(patient, scan_id)
     history = load_history(patient)
     shown = next(s for s in history.scans if s.pk == scan.pk)
     revisions = scan.revisions.select_related("changed_by")
     shown.verified_by = scan.verified_by if scan.verified_by_id else None
-    care_team = request.user.role in ("clinician", "admin")
-    notes = scan.clinical_notes.select_related("author") if care_team else ()
+    notes = scan.clinical_notes.select_related("author") if request.user.is_care_team else ()
     return TemplateResponse(
         request,
         "dexa/scan_detail.html",
@@ -126,8 +123,7 @@ def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
             "scan": shown,
             "revisions": revisions,
             "can_change": can_change(request.user, scan),
-            "can_verify": request.user.role == "clinician" and not scan.is_verified,
-            "care_team": care_team,
+            "can_verify": request.user.is_clinician and not scan.is_verified,
             "notes": notes,
         },
     )
@@ -135,9 +131,9 @@ def scan_detail(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
 
 @require_POST
 @patient_view
-def scan_verify(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+def scan_verify(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
     scan = _scan(patient, scan_id)
-    if request.user.role != "clinician":
+    if not request.user.is_clinician:
         raise PermissionDenied
     services.scan_verify(scan=scan, user=request.user)
     messages.success(request, f"Verified: {scan}.")
@@ -146,7 +142,7 @@ def scan_verify(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
 
 @require_POST
 @patient_view
-def scan_delete(request: HttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
+def scan_delete(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int) -> HttpResponse:
     scan = _scan(patient, scan_id)
     if not can_change(request.user, scan):
         raise PermissionDenied
@@ -156,17 +152,12 @@ def scan_delete(request: HttpRequest, patient: PatientProfile, scan_id: int) -> 
     return _done(request, reverse("dexa:scan-list", kwargs={"patient_id": patient.pk}))
 
 
-def _require_staff(user) -> None:
-    if user.role not in STAFF:
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 @patient_view
 @once_per_form
-def scan_import(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+@care_team_required
+def scan_import(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """GET: the upload form. POST: commit the previewed file, all rows or none."""
-    _require_staff(request.user)
     today = local_today(patient.user)
     context = {"patient": patient, "columns": COLUMNS, "preview": None, "text": ""}
     if request.method == "POST":
@@ -185,9 +176,9 @@ def scan_import(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 
 @require_POST
 @patient_view
-def scan_import_preview(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+@care_team_required
+def scan_import_preview(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """Parse an uploaded CSV and show every row with its errors; nothing is saved here."""
-    _require_staff(request.user)
     context = {"patient": patient, "columns": COLUMNS, "preview": None, "text": ""}
     upload = request.FILES.get("file")
     if upload is None:

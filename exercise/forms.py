@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from .models import Category, Exercise, ExerciseSession, SessionEntry
 
@@ -108,11 +108,31 @@ class SessionForm(forms.ModelForm):
 MAX_ENTRIES_PER_SESSION = 30
 
 
-def entry_formset(*, extra: int):
+class EntryFormSet(BaseInlineFormSet):
+    """A session's entries, one row each; a row's DELETE box removes it."""
+
+    def forms_to_check(self) -> list[EntryForm]:
+        """The kept rows whose exercise is new to the session (an added row, or a changed exercise), once valid.
+
+        Only these are checked against R10: an entry confirmed earlier keeps its record.
+        """
+        deleted = self.deleted_forms
+        return [
+            form
+            for form in self.forms
+            if form.has_changed()
+            and form not in deleted
+            and (form.instance.pk is None or "exercise" in form.changed_data)
+            and form.cleaned_data.get("exercise")
+        ]
+
+
+def entry_formset(*, extra: int) -> type[EntryFormSet]:
     return inlineformset_factory(
         ExerciseSession,
         SessionEntry,
         form=EntryForm,
+        formset=EntryFormSet,
         extra=extra,
         min_num=1,
         validate_min=True,

@@ -1,5 +1,6 @@
 """The exercise library, and the sessions a patient logs against it (DOMAIN.md R9, R10)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -95,6 +96,14 @@ class ExerciseSessionQuerySet(models.QuerySet):
     def between(self, first, last) -> "ExerciseSessionQuerySet":
         return self.filter(date__range=(first, last))
 
+    def get_or_create_for_day(self, patient, day: dt.date, *, by, notes: str = "") -> "ExerciseSession":
+        """The patient's session on `day`, created by `by` when there is none; `notes` are added to the day's notes."""
+        session = self.filter(patient=patient, date=day).order_by("-pk").first()
+        if session is None:
+            return self.create(patient=patient, date=day, created_by=by, notes=notes)
+        session.add_notes(notes)
+        return session
+
 
 class ExerciseSession(models.Model):
     """A day's workout: one or more exercises on the patient's local date."""
@@ -114,6 +123,18 @@ class ExerciseSession(models.Model):
 
     def __str__(self) -> str:
         return f"Exercise on {self.date:%d %b %Y}"
+
+    def add_notes(self, notes: str) -> None:
+        """Append `notes` to the session's notes (unless already there, cut to the field's length) and save them."""
+        if not notes or notes in self.notes:
+            return
+        limit = self._meta.get_field("notes").max_length
+        self.notes = (f"{self.notes} · {notes}" if self.notes else notes)[:limit]
+        self.save(update_fields=["notes", "updated_at"])
+
+    def next_position(self) -> int:
+        """The position of an entry added after the session's entries (one query)."""
+        return self.entries.count()
 
 
 class SessionEntryQuerySet(models.QuerySet):
@@ -207,6 +228,13 @@ class SessionEntry(models.Model):
     def clean(self) -> None:
         if self.load is not None and self.load_kg > MAX_LOAD_KG:
             raise ValidationError({"load": LOAD_MESSAGE})
+
+    def record_flag(self, reasons: list[str], *, by, at: dt.datetime) -> None:
+        """Record the R10 reasons and who confirmed them when (no reasons: not flagged); the caller saves."""
+        self.flagged = bool(reasons)
+        self.flag_reasons = list(reasons)
+        self.flag_confirmed_by = by if reasons else None
+        self.flag_confirmed_at = at if reasons else None
 
     @property
     def load_kg(self) -> Decimal | None:

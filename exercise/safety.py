@@ -107,3 +107,12 @@ def bone_status_for(patient) -> BoneStatus:
         vertebral_fracture="vertebral" in sites,
         fragility_fractures=len(sites),
     )
+
+
+def flags_for(patient, exercises) -> dict[int, list[str]]:
+    """The R10 reasons per exercise id, for those of `exercises` flagged for `patient` (no query when none are given)."""
+    exercises = list(exercises)
+    if not exercises:
+        return {}
+    status = bone_status_for(patient)
+    return {exercise.pk: reasons for exercise in exercises if (reasons := status.reasons_for(exercise))}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
 
-from .models import LogItem, Meal, copy_expression_fields
+from .models import LogItem, Meal
 
 # The same food, in the same amount, in the same meal: copying it again would count it twice.
 SAME_FIELDS = ("food_id", "description", "portion_id", "unit_label", "quantity")
@@ -56,17 +56,10 @@ class CopyPlan:
         return [(labels[meal], items) for meal, items in groups.items()]
 
     def apply(self, *, user, again: bool) -> list[LogItem]:
-        """Copy every item (`again`) or only those the day lacks; returns the new items."""
+        """Copy every item (`again`) or only those the day lacks, in bulk; returns the new items."""
         now = timezone.now()
         copies = [
-            LogItem(
-                patient=self.patient,
-                date=self.date,
-                meal=self.target_meal_of(item),
-                created_by=user,
-                created_at=now,
-                **{name: getattr(item, name) for name in copy_expression_fields()},
-            )
+            item.copy_to(day=self.date, meal=self.target_meal_of(item), created_by=user, created_at=now)
             for item in (self.items if again else self.missing)
         ]
         return LogItem.objects.bulk_create(copies)

@@ -6,8 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import (
     FOOD_MEALS,
-    GRAMS_PER_OUNCE,
+    GRAMS,
     MAX_ITEM_GRAMS,
+    OUNCES,
     Food,
     LogItem,
     NutrientTargetOverride,
@@ -15,8 +16,6 @@ from .models import (
     Supplement,
     SupplementKind,
 )
-
-GRAMS, OUNCES = "g", "oz"
 
 
 def validate_log_date(day: dt.date, patient, today: dt.date) -> None:
@@ -32,7 +31,7 @@ def portion_choices(portions: list[Portion]) -> list[tuple[str, str]]:
 
 
 class ItemForm(forms.Form):
-    """Portion and quantity of one food; works out the grams and refuses more than 5 kg."""
+    """Portion and quantity of one food; refuses more than 5 kg. `amount()` is what LogItem.from_food takes."""
 
     meal = forms.ChoiceField(choices=[(m.value, m.label) for m in FOOD_MEALS])
     portion = forms.ChoiceField(label="Portion")
@@ -58,40 +57,32 @@ class ItemForm(forms.Form):
             raise forms.ValidationError("Enter a quantity above 0.")
         return quantity
 
+    @staticmethod
+    def initial_for(item: LogItem) -> dict:
+        """The form's values for an item already logged."""
+        measure = str(item.portion_id) if item.portion_id else (GRAMS if item.unit_label == GRAMS else OUNCES)
+        return {"meal": item.meal, "quantity": item.quantity.normalize(), "portion": measure}
+
     def clean(self):
         cleaned = super().clean()
-        portion, quantity = cleaned.get("portion"), cleaned.get("quantity")
-        if portion and quantity:
-            grams = quantity * self.grams_per_unit(portion)
+        key, quantity = cleaned.get("portion"), cleaned.get("quantity")
+        if key and quantity:
+            grams = quantity * LogItem.grams_per_unit(*self._measure(key))
             if grams > MAX_ITEM_GRAMS:
                 self.add_error(
                     "quantity", f"That is {grams:,.0f} g. One item can be at most 5 kg (5,000 g); split it or check the amount."
                 )
-            cleaned["grams"] = grams.quantize(Decimal("0.01"))
         return cleaned
 
-    def grams_per_unit(self, portion_key: str) -> Decimal:
-        if portion_key == GRAMS:
-            return Decimal(1)
-        if portion_key == OUNCES:
-            return GRAMS_PER_OUNCE
-        return self.portions[portion_key].gram_weight
+    def _measure(self, key: str) -> tuple[Portion | None, str]:
+        """The chosen portion, or None and the unit (grams or ounces)."""
+        portion = self.portions.get(key)
+        return (portion, GRAMS) if portion is not None else (None, key)
 
-    def fill(self, item: LogItem) -> LogItem:
-        """Copy the food's nutrients for the chosen amount onto `item` (the log keeps them as they were)."""
-        key, quantity, grams = self.cleaned_data["portion"], self.cleaned_data["quantity"], self.cleaned_data["grams"]
-        portion: Portion | None = self.portions.get(key)
-        item.meal = self.cleaned_data["meal"]
-        item.food = self.food
-        item.portion = portion
-        item.description = self.food.description
-        item.unit_label = portion.label if portion else ("g" if key == GRAMS else "oz")
-        item.quantity = quantity
-        item.grams = grams
-        item.high_oxalate, item.high_phytate = self.food.high_oxalate, self.food.high_phytate
-        for name, value in self.food.nutrients_for(grams).items():
-            setattr(item, name, value)
-        return item
+    def amount(self) -> dict:
+        """The meal, portion (or unit) and quantity chosen: keyword arguments for LogItem.from_food and change_amount."""
+        portion, unit = self._measure(self.cleaned_data["portion"])
+        return {"meal": self.cleaned_data["meal"], "quantity": self.cleaned_data["quantity"], "portion": portion, "unit": unit}
 
 
 class AddItemForm(ItemForm):
@@ -190,6 +181,11 @@ ENTRY_MAX = {
 
 
 class CustomFoodForm(forms.ModelForm):
+    """A patient's own food, entered per 100 g or per serving; `custom_food()` gives it per 100 g.
+
+    The model's fields give the labels and limits; the food is created by `Food.objects.create_custom`.
+    """
+
     PER_100G, PER_SERVING = "100g", "serving"
     basis = forms.ChoiceField(
         label="The values are",
@@ -299,29 +295,15 @@ class CustomFoodForm(forms.ModelForm):
         cleaned["per_100g"] = per_100g
         return cleaned
 
-    def save(self, commit=True, owner=None):
-        from .reference_data import head_of, search_text
-
-        food: Food = super().save(commit=False)
-        per_100g = self.cleaned_data["per_100g"]
-        for name in self.NUMBER_FIELDS:
-            if name == "vitamin_d_iu":
-                continue
-            value = per_100g[name]
-            setattr(food, name, None if value is None else float(round(value, 3)))
-        vd = per_100g["vitamin_d_iu"]
-        food.vitamin_d_iu_source = None if vd is None else float(round(vd, 2))
-        food.owner = owner
-        food.food_group = "My foods"
-        food.search_text, food.head = search_text(food.description), head_of(food.description)
-        if commit:
-            food.save()
-            grams = self.cleaned_data.get("serving_grams")
-            if self.cleaned_data["basis"] == self.PER_SERVING and grams:
-                Portion.objects.create(
-                    food=food, seq=1, amount=1, measure=self.cleaned_data["serving_name"] or "serving", gram_weight=grams
-                )
-        return food
+    def custom_food(self) -> dict:
+        """The food as entered, per 100 g: keyword arguments for Food.objects.create_custom (not ModelForm.save)."""
+        per_serving = self.cleaned_data["basis"] == self.PER_SERVING
+        return {
+            "description": self.cleaned_data["description"],
+            "per_100g": self.cleaned_data["per_100g"],
+            "serving_name": self.cleaned_data["serving_name"] if per_serving else "",
+            "serving_grams": self.cleaned_data["serving_grams"] if per_serving else None,
+        }
 
 
 class SupplementForm(forms.ModelForm):

@@ -6,7 +6,6 @@ bulk-updated. `only` restricts the load to some NDB numbers (tests use a handful
 
 import csv
 import gzip
-import re
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -15,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .absorption import is_high_oxalate, is_high_phytate
-from .models import Food, Portion
+from .models import Food, Portion, head_of, search_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FOODS_CSV = DATA_DIR / "foods.csv.gz"
@@ -105,15 +104,6 @@ STAPLE_NDB_NOS = frozenset(
         "20445",
     ]
 )
-
-
-def search_text(description: str) -> str:
-    """Lower-case words separated and surrounded by single spaces, for LIKE '% word%' matching."""
-    return " " + " ".join(re.findall(r"[0-9a-z]+", description.lower())) + " "
-
-
-def head_of(description: str) -> str:
-    return description.split(",", 1)[0].strip().lower()
 
 
 def number(text: str) -> float | None:

@@ -1,22 +1,22 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import copying, day, foods, items, search, supplements, targets, trends
 
 app_name = "nutrition"
-base = "patients/<int:patient_id>/nutrition/"
-urlpatterns = [
-    path(base, views.day_view, name="day"),
-    path(base + "search/", views.food_search, name="food-search"),
-    path(base + "items/add/", views.item_add, name="item-add"),
-    path(base + "items/<int:item_id>/edit/", views.item_edit, name="item-edit"),
-    path(base + "items/<int:item_id>/delete/", views.item_delete, name="item-delete"),
-    path(base + "favourites/<int:food_id>/", views.favourite_toggle, name="favourite-toggle"),
-    path(base + "copy/", views.day_copy, name="day-copy"),
-    path(base + "foods/", views.custom_food_list, name="custom-food-list"),
-    path(base + "foods/<int:food_id>/delete/", views.custom_food_delete, name="custom-food-delete"),
-    path(base + "supplements/", views.supplement_list, name="supplement-list"),
-    path(base + "supplements/<int:supplement_id>/stop/", views.supplement_stop, name="supplement-stop"),
-    path(base + "supplements/<int:supplement_id>/tick/", views.supplement_tick, name="supplement-tick"),
-    path(base + "targets/", views.targets_view, name="targets"),
-    path(base + "trends/", views.trends, name="trends"),
+patient_urls = [
+    path("", day.day_view, name="day"),
+    path("search/", search.food_search, name="food-search"),
+    path("items/add/", items.item_add, name="item-add"),
+    path("items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
+    path("items/<int:item_id>/delete/", items.item_delete, name="item-delete"),
+    path("favourites/<int:food_id>/", foods.favourite_toggle, name="favourite-toggle"),
+    path("copy/", copying.day_copy, name="day-copy"),
+    path("foods/", foods.custom_food_list, name="custom-food-list"),
+    path("foods/<int:food_id>/delete/", foods.custom_food_delete, name="custom-food-delete"),
+    path("supplements/", supplements.supplement_list, name="supplement-list"),
+    path("supplements/<int:supplement_id>/stop/", supplements.supplement_stop, name="supplement-stop"),
+    path("supplements/<int:supplement_id>/tick/", supplements.supplement_tick, name="supplement-tick"),
+    path("targets/", targets.targets_view, name="targets"),
+    path("trends/", trends.trends, name="trends"),
 ]
+urlpatterns = [path("patients/<int:patient_id>/nutrition/", include(patient_urls))]

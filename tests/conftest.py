@@ -15,6 +15,12 @@ def _fast_tests(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Production's manifest storage needs `collectstatic` first; tests serve static files from their sources."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
 def _mfa_not_required(settings):
     """Tests sign clinicians in with force_login; tests of the MFA requirement switch it back on."""
     settings.BONETRACK_REQUIRE_MFA = False

@@ -62,7 +62,7 @@ def test_recording_a_fragility_fracture_brings_the_next_scan_forward(patient_cli
     scan(patient, dt.date(2024, 6, 1), {"lumbar_spine": ("0.900", "-1.6"), "total_hip": ("0.800", "-1.4")})
     assert patient.next_scan_due_on == dt.date(2029, 6, 1)  # osteopenia otherwise: 5 years
 
-    url = reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
+    url = reverse("patients:fracture-list", kwargs={"patient_id": patient.pk})
     response = patient_client.post(url, {"site": "wrist", "occurred_on": "2025-01-10", "fragility": "on"})
     assert response.status_code == 302
     patient.refresh_from_db()

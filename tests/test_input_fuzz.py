@@ -107,9 +107,9 @@ def _session(w) -> dict:
 
 # POST forms the authorization matrix does not submit with valid data.
 EXTRA_CASES = [
-    Case("accounts:profile", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=lambda w: PROFILE, label="valid"),
+    Case("patients:profile", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=lambda w: PROFILE, label="valid"),
     Case(
-        "accounts:fracture-list",
+        "patients:fracture-list",
         PATIENT_DATA,
         kwargs=patient_kwargs,
         method="post",

@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from bonetrack.audit.patient_admin import PatientRecordAdmin
-
-from .models import Fracture, PatientProfile, Role, User
+from .models import User
 
 
 @admin.register(User)
@@ -28,21 +26,6 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         # Admins run the Django admin; nobody else may.
-        obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
+        obj.is_staff = obj.is_superuser = obj.is_admin
         super().save_model(request, obj, form, change)
 
-
-class FractureInline(admin.TabularInline):
-    model = Fracture
-    extra = 0
-    fields = ("site", "occurred_on", "fragility", "notes")
-
-
-@admin.register(PatientProfile)
-class PatientProfileAdmin(PatientRecordAdmin):
-    patient_lookup = "pk"
-    list_display = ("user", "date_of_birth", "sex", "menopausal_status", "next_scan_due_on")
-    search_fields = ("user__email", "user__first_name", "user__last_name")
-    list_select_related = ("user",)
-    raw_id_fields = ("user", "scan_interval_set_by")
-    inlines = [FractureInline]

@@ -96,14 +96,6 @@ MENOPAUSE_MESSAGE = 'Menopausal status applies to women only: choose "Not applic
 MEDICATION_BEFORE_BIRTH_MESSAGE = "The medication date can't be before the date of birth."
 
 
-class PatientProfileQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PatientProfileQuerySet":
-        """Patients `user` may see: see bonetrack.careteams.access."""
-        from bonetrack.careteams.access import patients_visible_to
-
-        return patients_visible_to(user, self)
-
-
 class PatientProfile(models.Model):
     """Everything about a patient that the clinical rules read (DOMAIN.md R2, R5)."""
 
@@ -160,8 +152,6 @@ class PatientProfile(models.Model):
     next_scan_due_on = models.DateField(null=True, blank=True, db_index=True)
     next_scan_due_rule = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PatientProfileQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -68,17 +68,14 @@ def patient_view(view):
     return wrapper
 
 
-def role_required(*roles: str):
-    """Allow only signed-in users whose role is in `roles` (403 otherwise)."""
+def care_team_required(view):
+    """Allow only signed-in clinicians and admins (403 for anyone else): pages about many patients at once."""
 
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_care_team:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
 
-        return wrapper
-
-    return decorator
+    return wrapper

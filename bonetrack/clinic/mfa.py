@@ -40,11 +40,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from bonetrack.accounts.models import Role
+from bonetrack.core.htmx import wants_partial
 from bonetrack.core.timezones import zone_of
 
 VERIFIED_SESSION_KEY = "bonetrack.mfa_verified"
-ROLES_REQUIRING_MFA = (Role.CLINICIAN, Role.ADMIN)
 # Open to any session that has not passed the second factor yet.
 OPEN_BEFORE_VERIFICATION = ("account_login", "account_logout", "mfa_authenticate")
 # Also open to one without an authenticator, so that it can enrol.
@@ -64,13 +63,9 @@ def _paths(url_names) -> set[str]:
     return {reverse(name) for name in url_names}
 
 
-def _wants_fragment(request) -> bool:
-    # A history restore asks for a whole page, which htmx swaps into <body>: a plain redirect serves it well.
-    return bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request
-
-
 def _send_to(request, url: str):
-    return HttpResponseClientRedirect(url) if _wants_fragment(request) else redirect(url)
+    # A history restore asks for a whole page, which htmx swaps into <body>: a plain redirect serves it well.
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
 class RequireMFAMiddleware:
@@ -86,7 +81,7 @@ class RequireMFAMiddleware:
             mfa_required()
             and user is not None
             and user.is_authenticated
-            and user.role in ROLES_REQUIRING_MFA
+            and user.is_care_team
             and not request.session.get(VERIFIED_SESSION_KEY)
         ):
             return self.get_response(request)
@@ -101,12 +96,12 @@ class RequireMFAMiddleware:
         if not enrolled:
             if request.path in _paths(OPEN_FOR_ENROLMENT):
                 return self.get_response(request)
-            if not _wants_fragment(request):
+            if not wants_partial(request):
                 messages.info(request, "Set up two-factor authentication to continue: clinicians and admins need it.")
             return _send_to(request, reverse("mfa_activate_totp"))
         # An authenticator, yet this session neither passed the code at sign-in nor enrolled (e.g. it signed in
         # through a form other than allauth's): sign it out, so that the next sign-in asks for the code.
-        next_path = (request.htmx.current_url_abs_path if _wants_fragment(request) else None) or request.get_full_path()
+        next_path = (request.htmx.current_url_abs_path if wants_partial(request) else None) or request.get_full_path()
         logout(request)
         return _send_to(request, f"{reverse('account_login')}?{urlencode({'next': next_path})}")
 

@@ -41,7 +41,7 @@ def fracture_events(patient, *, before: dt.datetime | None, limit: int) -> list[
             fractures = fractures.filter(occurred_on__lt=local.date())
         else:
             fractures = fractures.filter(occurred_on__lte=local.date())
-    url = reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
+    url = reverse("patients:fracture-list", kwargs={"patient_id": patient.pk})
     return [
         TimelineEvent(
             when=local_midnight(fracture.occurred_on, zone),
@@ -73,7 +73,7 @@ def medication_events(patient, *, before: dt.datetime | None) -> list[TimelineEv
             kind="medication",
             title="Osteoporosis medication started or changed" if on else "Osteoporosis medication stopped",
             badges=(("On treatment", "info"),) if on else (("Not on treatment", "muted"),),
-            url=reverse("accounts:profile", kwargs={"patient_id": patient.pk}),
+            url=reverse("patients:profile", kwargs={"patient_id": patient.pk}),
         )
     ]
 

@@ -1,11 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "clinic"
 urlpatterns = [
     path("clinic/worklist/", views.worklist, name="worklist"),
-    path("patients/<int:patient_id>/timeline/", views.timeline, name="timeline"),
-    path("patients/<int:patient_id>/notes/add/", views.note_add, name="note-add"),
-    path("patients/<int:patient_id>/scan-interval/", views.scan_interval, name="scan-interval"),
+    path(
+        "patients/<int:patient_id>/",
+        include(
+            [
+                path("timeline/", views.timeline, name="timeline"),
+                path("notes/add/", views.note_add, name="note-add"),
+                path("scan-interval/", views.scan_interval, name="scan-interval"),
+            ]
+        ),
+    ),
 ]

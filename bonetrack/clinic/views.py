@@ -1,25 +1,24 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from bonetrack.accounts.models import PatientProfile, Role
-from bonetrack.careteams.access import patient_view, role_required
+from bonetrack.accounts.models import PatientProfile
+from bonetrack.careteams.access import care_team_required, patient_view
 from bonetrack.core.dates import clamp_moment
-from bonetrack.core.htmx import wants_partial
+from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
+from dexa.services import scan_interval_set
 
 from .forms import ClinicalNoteForm, ScanIntervalForm
 from .models import ClinicalNote
-from .signals import scan_interval_changed
 from .workspace import (
     WorklistQuery,
     cell_renderer,
@@ -33,19 +32,13 @@ from .workspace import (
 
 WORKLIST_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
-CARE_TEAM_ROLES = (Role.CLINICIAN, Role.ADMIN)
 # Kinds only the care team sees on the timeline.
 CARE_TEAM_KINDS = {"note"}
 
 
-def _require_care_team(request: HttpRequest) -> None:
-    if request.user.role not in CARE_TEAM_ROLES:
-        raise PermissionDenied
-
-
 @require_GET
-@role_required(Role.CLINICIAN, Role.ADMIN)
-def worklist(request: HttpRequest) -> HttpResponse:
+@care_team_required
+def worklist(request: HtmxHttpRequest) -> HttpResponse:
     """The clinician's patients, one row each, with what every app contributes: search, filter, sort, pages."""
     today = local_today(request.user)
     columns, filters = worklist_columns(), worklist_filters()
@@ -98,9 +91,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @patient_view
-def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+def timeline(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """The T-score chart, then one feed of everything that happened, newest first, in pages."""
-    care_team = request.user.role in CARE_TEAM_ROLES
+    care_team = request.user.is_care_team
     available = {key: label for key, label in timeline_kinds().items() if care_team or key not in CARE_TEAM_KINDS}
     chosen = {kind for kind in request.GET.getlist("kinds") if kind in available} or set(available)
     before = clamp_moment(request.GET.get("before"))
@@ -114,7 +107,6 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
         "is_first_page": before is None,
         "kinds_filtered": chosen != set(available),
         "today": local_today(request.user),
-        "care_team": care_team,
     }
     if wants_partial(request):
         return TemplateResponse(request, "clinic/timeline.html#feed-page", context)
@@ -126,9 +118,9 @@ def timeline(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @patient_view
 @once_per_form
-def note_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+@care_team_required
+def note_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """A clinician or admin writes a note on the patient's record."""
-    _require_care_team(request)
     form = ClinicalNoteForm(request.POST or None, patient=patient, initial={"scan": request.GET.get("scan")})
     if request.method == "POST" and form.is_valid():
         consume_form_token(request)
@@ -143,17 +135,15 @@ def note_add(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
-def scan_interval(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+@care_team_required
+def scan_interval(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """The care team sets (or clears) the interval between scans, which wins over the default rule."""
-    _require_care_team(request)
     form = ScanIntervalForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        patient = form.save(commit=False)
-        patient.scan_interval_set_by = request.user if patient.scan_interval_months else None
-        patient.save(update_fields=["scan_interval_months", "scan_interval_set_by"])
-        scan_interval_changed.send(sender=PatientProfile, patient=patient, by=request.user)
-        if patient.scan_interval_months:
-            messages.success(request, f"Scans every {patient.scan_interval_months} months from now on.")
+        months = form.cleaned_data["scan_interval_months"]
+        scan_interval_set(patient=patient, months=months, by=request.user)
+        if months:
+            messages.success(request, f"Scans every {months} months from now on.")
         else:
             messages.success(request, "The scan interval follows the default rule again.")
         return redirect("clinic:timeline", patient_id=patient.pk)

@@ -1,6 +1,6 @@
-"""Role-based navigation: the tabs of one patient's pages and the top-level links of staff, in display order."""
+"""Navigation: the tabs of one patient's pages and the top-level links of the care team, in display order."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import reverse
 
@@ -17,10 +17,7 @@ class Tab:
 class Link:
     label: str
     url_name: str
-    roles: frozenset[str] = field(default_factory=frozenset)
 
-
-STAFF = frozenset({"clinician", "admin"})
 
 PATIENT_TABS = (
     Tab("Dashboard", "dashboard:patient-dashboard"),
@@ -29,14 +26,15 @@ PATIENT_TABS = (
     Tab("Nutrition", "nutrition:day", section="nutrition:"),
     Tab("Exercise", "exercise:week", section="exercise:"),
     Tab("Labs", "labs:lab-list", section="labs:"),
-    Tab("Profile", "accounts:profile", section="accounts:"),
+    Tab("Profile", "patients:profile", section="patients:"),
     Tab("Reminders", "reminders:reminder-list", section="reminders:reminder"),
     Tab("Care team", "careteams:care-team"),
-    Tab("Access log", "audit:access-log"),
+    Tab("Access log", "careteams:access-log"),
 )
-ROLE_LINKS = (
-    Link("Worklist", "clinic:worklist", roles=STAFF),
-    Link("Patients", "careteams:patient-list", roles=STAFF),
+# Clinicians and admins see these instead of one patient's tabs.
+CARE_TEAM_LINKS = (
+    Link("Worklist", "clinic:worklist"),
+    Link("Patients", "careteams:patient-list"),
 )
 
 
@@ -52,10 +50,9 @@ def patient_tabs(patient, current_url_name: str = "") -> list[dict]:
     ]
 
 
-def role_links(user, current_url_name: str = "") -> list[dict]:
-    """Top-level links for the user's role (clinicians and admins)."""
+def care_team_links(current_url_name: str = "") -> list[dict]:
+    """The top-level links of clinicians and admins, each with its URL and whether it is current."""
     return [
         {"label": link.label, "url": reverse(link.url_name), "current": current_url_name == link.url_name}
-        for link in ROLE_LINKS
-        if user.role in link.roles
+        for link in CARE_TEAM_LINKS
     ]

@@ -20,12 +20,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
+from .htmx import HtmxHttpRequest
 from .models import FormSubmission
 
 FIELD = "form_token"
@@ -43,7 +44,7 @@ def new_token() -> str:
     return str(uuid.uuid4())
 
 
-def _token(request: HttpRequest) -> uuid.UUID | None:
+def _token(request: HtmxHttpRequest) -> uuid.UUID | None:
     if request.method != "POST" or not request.user.is_authenticated:
         return None
     try:
@@ -52,7 +53,7 @@ def _token(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
-def consume_form_token(request: HttpRequest) -> None:
+def consume_form_token(request: HtmxHttpRequest) -> None:
     """Mark this POST's form as saved, in the caller's transaction; raise AlreadySubmitted if it was saved before.
 
     Call it right before the write, in a view wrapped in `@once_per_form`.
@@ -71,16 +72,15 @@ def consume_form_token(request: HttpRequest) -> None:
     FormSubmission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEEP).delete()
 
 
-def _location(request: HttpRequest, response: HttpResponse) -> str:
+def _location(request: HtmxHttpRequest, response: HttpResponse) -> str:
     """Where the answer leaves the browser: the redirect, the URL htmx pushes, or the page the form was on."""
-    for header in ("Location", "HX-Push-Url", "HX-Redirect", "HX-Current-URL"):
-        value = response.get(header) if header != "HX-Current-URL" else request.headers.get(header)
+    for value in (response.get("Location"), response.get("HX-Push-Url"), response.get("HX-Redirect"), request.htmx.current_url):
         if value and value != "false":
             return value[:500]
     return ""
 
 
-def _repeat(request: HttpRequest, submission: FormSubmission | None) -> HttpResponse:
+def _repeat(request: HtmxHttpRequest, submission: FormSubmission | None) -> HttpResponse:
     if request.htmx:
         # The first answer already updated the page: leave it as it is, and say why nothing changed.
         response = HttpResponse(status=204)
@@ -96,7 +96,7 @@ def once_per_form(view):
     """Run `view` in a transaction; a form it already saved (see `consume_form_token`) is not saved again."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
         request._once_per_form = True
         token = _token(request)
         if token is not None:

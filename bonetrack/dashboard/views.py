@@ -1,9 +1,10 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.htmx import HtmxHttpRequest
 from bonetrack.core.timezones import local_today
 
 from .registry import collect_panels
@@ -11,7 +12,7 @@ from .registry import collect_panels
 
 @require_GET
 @patient_view
-def patient_dashboard(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+def patient_dashboard(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """One patient's overview: each app contributes a panel."""
     today = local_today(patient.user)
     return TemplateResponse(

@@ -12,8 +12,9 @@ A later feature registers its own kind (e.g. a denosumab dose every 6 months) wi
     register(DenosumabDoseKind())
 
 The sweep, the exactly-once bookkeeping, the channels and the pages need no change. To keep a late-known due date
-from replaying its past stages, call `due_dates.due_date_changed(...)` where the kind's date changes (the scan kind
-does it from `signals.py`); without that record every stage is treated as known in time.
+from replaying its past stages, call `due_dates.due_date_changed(...)` where the kind's date changes, through a
+function in `services.py` that the owning app calls (the scan kind: `services.scan_due_date_changed`, called by
+`dexa.services.refresh_next_scan_due`); without that record every stage is treated as known in time.
 """
 
 import datetime as dt

@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.careteams.access import patient_view
-from bonetrack.core.htmx import wants_partial
+from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.middleware import background_poll
 from bonetrack.core.timezones import zone_of
 
@@ -27,7 +27,7 @@ LIST_LIMIT = 100
 
 @require_GET
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     """The signed-in user's own notifications, newest first."""
     notifications = list(Notification.objects.for_user(request.user)[:LIST_LIMIT])
     unread = sum(1 for n in notifications if not n.is_read)
@@ -37,7 +37,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @background_poll
 @require_GET
 @login_required
-def notification_bell(request: HttpRequest) -> HttpResponse:
+def notification_bell(request: HtmxHttpRequest) -> HttpResponse:
     """The bell with its unread count (htmx loads it after the page, then refreshes it every minute)."""
     if not wants_partial(request):
         return redirect("reminders:notification-list")
@@ -47,7 +47,7 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: HtmxHttpRequest, notification_id: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -64,7 +64,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: HtmxHttpRequest) -> HttpResponse:
     marked = Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
     messages.success(request, "All notifications marked as read." if marked else "Nothing new to mark as read.")
     if request.htmx:
@@ -80,7 +80,7 @@ def _list_url() -> str:
 
 @require_http_methods(["GET", "POST"])
 @patient_view
-def reminder_list(request: HttpRequest, patient: PatientProfile) -> HttpResponse:
+def reminder_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """What is coming, what was sent, and (for the patient) which channels to use."""
     is_self = request.user.pk == patient.user_id
     if request.method == "POST" and not is_self:
@@ -127,7 +127,7 @@ def _upcoming(patient: PatientProfile, tz: dt.tzinfo, now: dt.datetime) -> list[
 
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without a session or CSRF token; the signed token is the proof.
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+def unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Stop reminder emails from a signed link, no sign-in needed. GET asks; POST (or a one-click POST) does it."""
     user_id = user_id_from_token(token)
     user = User.objects.filter(pk=user_id).first() if user_id else None

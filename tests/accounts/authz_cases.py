@@ -1,5 +1,4 @@
-from tests.authz import ANY_SIGNED_IN, FOREIGN_OBJECT, LOGIN, PATIENT_DATA, PUBLIC, Case, expect, patient_kwargs
-from tests.factories import FractureFactory
+from tests.authz import ANY_SIGNED_IN, LOGIN, PUBLIC, Case
 
 # allauth's own pages. Signed-in users opening the sign-in/sign-up pages are sent on to their start page.
 SIGNED_OUT_FLOW = PUBLIC
@@ -29,34 +28,4 @@ CASES = [
     Case("mfa_view_recovery_codes", NOTHING_ENROLLED),
     Case("mfa_generate_recovery_codes", ANY_SIGNED_IN),
     Case("mfa_download_recovery_codes", NOTHING_ENROLLED),
-    # BoneTrack's own account pages.
-    Case("accounts:profile", PATIENT_DATA, kwargs=patient_kwargs),
-    Case(
-        "accounts:profile",
-        PATIENT_DATA,
-        kwargs=patient_kwargs,
-        method="post",
-        label="invalid post",
-        data=lambda w: {"user-first_name": ""},
-    ),
-    Case("accounts:fracture-list", PATIENT_DATA, kwargs=patient_kwargs),
-    Case(
-        "accounts:fracture-delete",
-        expect(PATIENT_DATA),
-        method="post",
-        kwargs=lambda w: {"patient_id": w.patient.pk, "fracture_id": FractureFactory(patient=w.patient).pk},
-    ),
-    Case(
-        "accounts:fracture-delete",
-        FOREIGN_OBJECT,
-        method="post",
-        label="foreign fracture",
-        kwargs=lambda w: {"patient_id": w.patient.pk, "fracture_id": FractureFactory(patient=w.other_patient).pk},
-    ),
-    Case(
-        "accounts:fracture-delete",
-        {role: 405 for role in PUBLIC},
-        label="get not allowed",
-        kwargs=lambda w: {"patient_id": w.patient.pk, "fracture_id": FractureFactory(patient=w.patient).pk},
-    ),
 ]

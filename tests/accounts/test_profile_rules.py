@@ -31,7 +31,7 @@ def profile_data(**overrides) -> dict:
 
 
 def save_profile(client, patient, **overrides):
-    return client.post(reverse("accounts:profile", kwargs={"patient_id": patient.pk}), profile_data(**overrides))
+    return client.post(reverse("patients:profile", kwargs={"patient_id": patient.pk}), profile_data(**overrides))
 
 
 @pytest.mark.parametrize("status", ["pre", "peri", "post"])

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from bonetrack.accounts.demo_accounts import DEMO_PASSWORD, DEMO_PATIENTS
+from bonetrack.accounts.devdata.demo_accounts import DEMO_PASSWORD, DEMO_PATIENTS
 from bonetrack.accounts.models import User
 from bonetrack.careteams.access import patients_visible_to
 

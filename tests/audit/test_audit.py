@@ -29,7 +29,7 @@ def test_the_patient_viewing_their_own_record_is_not_recorded(patient_client, pa
 
 
 def test_the_patients_own_changes_are_recorded(patient_client, patient):
-    url = reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
+    url = reverse("patients:fracture-list", kwargs={"patient_id": patient.pk})
     response = patient_client.post(url, {"site": "wrist", "occurred_on": "2020-05-01", "fragility": "on"})
     assert response.status_code == 302
     assert AccessEvent.objects.get().action == "change"
@@ -119,7 +119,7 @@ def test_who_viewed_my_record(client, patient, clinician):
     client.get(_dashboard(patient))
     client.force_login(patient.user)
     client.get(_dashboard(patient))  # the patient's own view: not listed
-    response = client.get(reverse("audit:access-log", kwargs={"patient_id": patient.pk}))
+    response = client.get(reverse("careteams:access-log", kwargs={"patient_id": patient.pk}))
     assert response.status_code == 200
     events = list(response.context["page"].object_list)
     assert [e.actor for e in events] == [other, clinician]
@@ -131,7 +131,7 @@ def test_access_log_pages_and_query_count(client, patient, clinician, django_ass
     for _ in range(30):
         AccessEvent.objects.create(actor=clinician, patient=patient, action="view", path="/p/", method="GET")
     client.force_login(patient.user)
-    url = reverse("audit:access-log", kwargs={"patient_id": patient.pk})
+    url = reverse("careteams:access-log", kwargs={"patient_id": patient.pk})
     with django_assert_max_num_queries(11):
         first = client.get(url)
     assert len(first.context["page"].object_list) == 25

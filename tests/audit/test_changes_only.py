@@ -14,7 +14,7 @@ from tests.factories import FractureFactory, PatientFactory
 
 
 def _fractures(patient):
-    return reverse("accounts:fracture-list", kwargs={"patient_id": patient.pk})
+    return reverse("patients:fracture-list", kwargs={"patient_id": patient.pk})
 
 
 INVALID_FRACTURE = {"site": "wrist", "occurred_on": "1800-01-01"}  # before the date of birth
@@ -42,7 +42,7 @@ def test_a_saved_form_is_a_change(clinician_client, patient, clinician):
 
 def test_a_deletion_is_a_delete(clinician_client, patient, clinician):
     fracture = FractureFactory(patient=patient)
-    url = reverse("accounts:fracture-delete", kwargs={"patient_id": patient.pk, "fracture_id": fracture.pk})
+    url = reverse("patients:fracture-delete", kwargs={"patient_id": patient.pk, "fracture_id": fracture.pk})
     assert clinician_client.post(url).status_code == 302
     assert list(AccessEvent.objects.values_list("action", flat=True)) == ["delete"]
 

@@ -6,7 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from bonetrack.clinic.totp import totp_code
+from bonetrack.clinic.devdata.totp import totp_code
 from tests.factories import ClinicianFactory, FractureFactory, MembershipFactory, PatientFactory
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

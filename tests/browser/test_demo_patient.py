@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from bonetrack.accounts.demo_accounts import DEMO_PASSWORD
+from bonetrack.accounts.devdata.demo_accounts import DEMO_PASSWORD
 from bonetrack.accounts.models import User
 
 

@@ -47,7 +47,7 @@ def slow(monkeypatch, target: str):
 
 
 def test_double_click_on_exercise_quick_add_logs_once(live_server, sign_in, page, monkeypatch):
-    slow(monkeypatch, "exercise.views.session_of_day")
+    slow(monkeypatch, "exercise.services.entry_log")
     patient = PatientFactory(user__time_zone="Europe/London")
     sign_in(patient.user)
     page.goto(f"{live_server.url}/patients/{patient.pk}/exercise/")

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from bonetrack.accounts.models import User
-from bonetrack.clinic.totp import totp_code
+from bonetrack.clinic.devdata.totp import totp_code
 from tests.factories import PASSWORD, AdminFactory
 
 ADMIN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

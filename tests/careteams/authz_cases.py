@@ -18,4 +18,5 @@ CASES = [
         label="foreign membership",
         kwargs=lambda w: {"patient_id": w.patient.pk, "membership_id": MembershipFactory(patient=w.other_patient).pk},
     ),
+    Case("careteams:access-log", PATIENT_DATA, kwargs=patient_kwargs),
 ]

@@ -1,10 +1,13 @@
-"""Who sees which patient: patients_visible_to, the @patient_view decorator, and revocation."""
+"""Who sees which patient: patients_visible_to, the @patient_view and @care_team_required decorators, and revocation."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 
 from bonetrack.accounts.models import PatientProfile
-from bonetrack.careteams.access import can_view_patient, patients_visible_to
+from bonetrack.careteams.access import can_view_patient, care_team_required, patients_visible_to
 from bonetrack.careteams.models import CareTeamMembership
 from tests.factories import AdminFactory, ClinicianFactory, MembershipFactory, PatientFactory
 
@@ -69,7 +72,7 @@ def test_scoping_chains_onto_a_given_queryset(three_patients):
         MembershipFactory(patient=patient, clinician=clinician)
     just_the_first = PatientProfile.objects.filter(pk=three_patients[0].pk)
     assert _ids(patients_visible_to(clinician, just_the_first)) == {three_patients[0].pk}
-    assert _ids(PatientProfile.objects.visible_to(clinician)) == {p.pk for p in three_patients}
+    assert _ids(patients_visible_to(clinician, PatientProfile.objects.all())) == {p.pk for p in three_patients}
 
 
 class TestRevocationThroughTheCareTeamPage:
@@ -129,3 +132,28 @@ def test_the_patient_list_pages_through_a_long_list(client, django_assert_max_nu
     shown = {p.pk for p in first.context["patients"]} | {p.pk for p in second.context["patients"]}
     assert shown == {p.pk for p in patients}
     assert 'rel="prev"' in second.content.decode()
+
+
+def _ok(request):
+    return HttpResponse("ok")
+
+
+@pytest.mark.parametrize("factory", [ClinicianFactory, AdminFactory])
+def test_care_team_required_lets_clinicians_and_admins_in(rf, factory):
+    request = rf.get("/")
+    request.user = factory()
+    assert care_team_required(_ok)(request).content == b"ok"
+
+
+def test_care_team_required_refuses_patients(rf):
+    request = rf.get("/")
+    request.user = PatientFactory().user
+    with pytest.raises(PermissionDenied):
+        care_team_required(_ok)(request)
+
+
+def test_care_team_required_sends_visitors_to_sign_in(rf):
+    request = rf.get("/clinic/worklist/")
+    request.user = AnonymousUser()
+    response = care_team_required(_ok)(request)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))

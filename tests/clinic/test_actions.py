@@ -1,9 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from bonetrack.audit.models import AccessEvent
 from bonetrack.clinic.models import ClinicalNote
-from bonetrack.clinic.signals import scan_interval_changed
+from tests.dexa.factories import make_scan
 from tests.factories import AdminFactory
 
 
@@ -57,22 +59,17 @@ def test_admin_may_write_notes(client, patient):
 
 
 def test_clinician_sets_and_clears_the_scan_interval(clinician_client, patient, clinician):
-    received = []
-
-    def listener(sender, patient, by, **kwargs):
-        received.append((patient.pk, patient.scan_interval_months, by))
-
-    scan_interval_changed.connect(listener)
-    try:
-        assert clinician_client.post(_interval_url(patient), {"scan_interval_months": "24"}).status_code == 302
-        patient.refresh_from_db()
-        assert (patient.scan_interval_months, patient.scan_interval_set_by) == (24, clinician)
-        assert clinician_client.post(_interval_url(patient), {"scan_interval_months": ""}).status_code == 302
-        patient.refresh_from_db()
-        assert (patient.scan_interval_months, patient.scan_interval_set_by) == (None, None)
-    finally:
-        scan_interval_changed.disconnect(listener)
-    assert received == [(patient.pk, 24, clinician), (patient.pk, None, clinician)]
+    make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("1.050", "-0.4")})  # normal: no date by default (R5)
+    assert clinician_client.post(_interval_url(patient), {"scan_interval_months": "24"}).status_code == 302
+    patient.refresh_from_db()
+    assert (patient.scan_interval_months, patient.scan_interval_set_by) == (24, clinician)
+    # The next scan date follows at once.
+    assert patient.next_scan_due_on == dt.date(2023, 4, 1)
+    assert patient.next_scan_due_rule == "Every 24 months, set by your clinician."
+    assert clinician_client.post(_interval_url(patient), {"scan_interval_months": ""}).status_code == 302
+    patient.refresh_from_db()
+    assert (patient.scan_interval_months, patient.scan_interval_set_by) == (None, None)
+    assert patient.next_scan_due_on is None and patient.next_scan_due_rule.startswith("None scheduled by default")
     assert list(AccessEvent.objects.order_by("pk").values_list("action", flat=True)) == ["change", "change"]
 
 

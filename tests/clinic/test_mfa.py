@@ -14,10 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 
-from bonetrack.accounts.demo_accounts import seed_demo_accounts
-from bonetrack.clinic import demo
+from bonetrack.accounts.devdata.demo_accounts import seed_demo_accounts
+from bonetrack.clinic.devdata import demo
+from bonetrack.clinic.devdata.totp import DEMO_TOTP_SECRET, totp_code
 from bonetrack.clinic.mfa import decrypt_secret, encrypt_secret
-from bonetrack.clinic.totp import DEMO_TOTP_SECRET, totp_code
 from tests.factories import PASSWORD, AdminFactory, ClinicianFactory, PatientFactory
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -29,7 +29,7 @@ def pages(client, patient, clinician):
         reverse("clinic:timeline", kwargs={"patient_id": patient.pk}),
         reverse("clinic:note-add", kwargs={"patient_id": patient.pk}),
         reverse("clinic:scan-interval", kwargs={"patient_id": patient.pk}),
-        reverse("audit:access-log", kwargs={"patient_id": patient.pk}),
+        reverse("careteams:access-log", kwargs={"patient_id": patient.pk}),
     ]
 
 

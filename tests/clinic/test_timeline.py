@@ -171,7 +171,7 @@ def test_medication_event_from_the_profile(patient, clinician, django_assert_num
     assert [(e.when, e.kind, e.title, e.badges) for e in events] == [
         (dt.datetime(2022, 4, 5, tzinfo=zone), "medication", started, (("On treatment", "info"),))
     ]
-    assert events[0].url == reverse("accounts:profile", kwargs={"patient_id": patient.pk})
+    assert events[0].url == reverse("patients:profile", kwargs={"patient_id": patient.pk})
     # Paging: strictly older than `before`.
     assert clinic_timeline.timeline_events(patient, before=events[0].when, limit=10, kinds={"medication"}) == []
     later = dt.datetime(2022, 4, 5, 0, 1, tzinfo=zone)

@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from bonetrack.accounts import bench as accounts_bench
-from bonetrack.careteams import bench as careteams_bench
+from bonetrack.accounts.devdata import bench as accounts_bench
 from bonetrack.careteams.access import patients_visible_to
-from bonetrack.core.benchmarking import BenchContext, percentile, time_calls
+from bonetrack.careteams.devdata import bench as careteams_bench
+from bonetrack.core.devdata.benchmarking import BenchContext, percentile, time_calls
 
 
 def test_percentile_interpolates_between_ranks():

@@ -122,7 +122,7 @@ def test_a_nul_in_a_query_is_refused(patient_client):
 
 
 def test_a_nul_in_a_form_field_is_refused_and_nothing_is_saved(patient_client):
-    url = reverse("accounts:fracture-list", kwargs={"patient_id": patient_client.patient.pk})
+    url = reverse("patients:fracture-list", kwargs={"patient_id": patient_client.patient.pk})
     data = {"site": "wrist", "occurred_on": "2020-05-01", "notes": "fell\x00 on ice"}
     assert patient_client.post(url, data).status_code == 400
     assert not patient_client.patient.fractures.exists()

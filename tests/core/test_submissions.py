@@ -27,22 +27,17 @@ from exercise.models import SessionEntry
 from nutrition.models import Favourite, Food, LogItem, Supplement
 from tests.dexa.factories import FacilityFactory
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
+from tests.nutrition.factories import FoodFactory, LogItemFactory, SupplementFactory
 
 IMPORT_CSV = (Path(dexa.__file__).parent / "examples" / "dexa_import_example.csv").read_text()
 
 
 def _food() -> Food:
-    defaults = {"description": "Test milk", "search_text": " test milk ", "head": "test milk", "calcium_mg": 100}
-    food, _ = Food.objects.get_or_create(ndb_no="99001", defaults=defaults)
-    return food
+    return FoodFactory(ndb_no="99001", description="Test milk", calcium_mg=100)  # one shared food (get or create)
 
 
 def _yesterday_lunch(patient):
-    food = _food()
-    day = local_today(patient.user) - dt.timedelta(days=1)
-    LogItem.objects.create(
-        patient=patient, date=day, meal="lunch", food=food, description=food.description, unit_label="g", quantity=100, grams=100
-    )
+    LogItemFactory(patient=patient, day=local_today(patient.user) - dt.timedelta(days=1), meal="lunch", food=_food())
 
 
 def _last_session(patient):
@@ -50,7 +45,7 @@ def _last_session(patient):
 
 
 def _supplement(patient) -> Supplement:
-    return Supplement.objects.create(patient=patient, kind="vitamin_d3", amount_per_unit=1000)
+    return SupplementFactory(patient=patient, kind="vitamin_d3", amount_per_unit=1000)
 
 
 @dataclass
@@ -161,7 +156,7 @@ FORMS = [
     ),
     Form(
         "fracture",
-        lambda p: reverse("accounts:fracture-list", kwargs={"patient_id": p.pk}),
+        lambda p: reverse("patients:fracture-list", kwargs={"patient_id": p.pk}),
         lambda p: {"site": "wrist", "occurred_on": "2024-05-01", "fragility": "on", "notes": ""},
         lambda p: Fracture.objects.filter(patient=p).count(),
     ),
@@ -272,7 +267,7 @@ PAGES = [
     ("nutrition:supplement-list", {}, 1),
     ("nutrition:custom-food-list", {}, 1),
     ("labs:lab-list", {}, 1),
-    ("accounts:fracture-list", {}, 1),
+    ("patients:fracture-list", {}, 1),
     ("dexa:scan-add", {}, 1),
 ]
 

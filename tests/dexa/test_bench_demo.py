@@ -4,9 +4,9 @@ import random
 import pytest
 from django.utils import timezone
 
-from bonetrack.accounts.demo_accounts import seed_demo_accounts
-from bonetrack.core.benchmarking import BenchContext
-from dexa import bench, demo
+from bonetrack.accounts.devdata.demo_accounts import seed_demo_accounts
+from bonetrack.core.devdata.benchmarking import BenchContext
+from dexa.devdata import bench, demo
 from dexa.models import DexaScan, SiteMeasurement
 from tests.factories import ClinicianFactory, MembershipFactory, PatientFactory
 

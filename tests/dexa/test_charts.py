@@ -3,7 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from dexa.charts import Span, build_tscore_figure
+from bonetrack.core.charts import figure_json
+from dexa.charts import Span, build_tscore_figure, tscore_figure_data
 
 
 def row(day, site, t, **extra):
@@ -98,9 +99,7 @@ def test_empty_rows_give_bands_and_no_traces():
 
 
 def test_page_json_is_the_validated_figure():
-    from dexa.charts import figure_json
-
-    data = figure_json(ROWS)
+    data = figure_json(tscore_figure_data(ROWS))
     fig = build_tscore_figure(ROWS)  # plotly validates every property here
     assert [t["name"] for t in data["data"]] == [t.name for t in fig.data]
     assert len(data["layout"]["shapes"]) == len(fig.layout.shapes) == 5

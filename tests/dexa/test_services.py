@@ -9,12 +9,13 @@ from django.urls import reverse
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.core.worklist import TimelineEvent
-from dexa import timeline, worklist
+from bonetrack.reminders.models import ReminderDueDate
+from dexa import services, timeline, worklist
 from dexa.history import load_history
 from dexa.models import DexaScan, SiteMeasurement
-from dexa.services import refresh_next_scan_due
+from dexa.services import refresh_next_scan_due, scan_interval_set
 from tests.dexa.factories import FacilityFactory, MeasurementFactory, ScanFactory, make_scan
-from tests.factories import ClinicianFactory, FractureFactory, MembershipFactory, PatientFactory
+from tests.factories import AdminFactory, ClinicianFactory, FractureFactory, MembershipFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,12 +207,50 @@ def test_worklist_cells_and_timeline_header_render(patient):
     assert '<script id="dexa-figure-timeline" type="application/json">' in html
 
 
-def test_interval_change_receiver_refreshes_the_due_date(patient):
-    from dexa.services import refresh_after_interval_change
+def test_scan_interval_set_records_who_and_moves_the_next_scan_date(patient):
+    clinician = ClinicianFactory()
+    make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("1.050", "-0.4")})  # normal: no date by default
+    due = scan_interval_set(patient=patient, months=36, by=clinician)
+    assert due.due_on == dt.date(2024, 4, 1)
+    patient.refresh_from_db()
+    assert (patient.scan_interval_months, patient.scan_interval_set_by) == (36, clinician)
+    assert (patient.next_scan_due_on, patient.next_scan_due_rule) == (dt.date(2024, 4, 1), due.rule)
+    assert ReminderDueDate.objects.get(patient=patient).due_on == dt.date(2024, 4, 1)
 
-    make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("1.050", "-0.4")})
-    PatientProfile.objects.filter(pk=patient.pk).update(scan_interval_months=36)
+    scan_interval_set(patient=patient, months=None, by=clinician)
     patient.refresh_from_db()
-    refresh_after_interval_change(PatientProfile, patient=patient, by=None)
-    patient.refresh_from_db()
-    assert patient.next_scan_due_on == dt.date(2024, 4, 1)
+    assert (patient.scan_interval_months, patient.scan_interval_set_by, patient.next_scan_due_on) == (None, None, None)
+    assert not ReminderDueDate.objects.filter(patient=patient).exists()
+
+
+def test_refresh_tells_the_reminders_only_when_the_date_moves(patient, monkeypatch):
+    calls = []
+    monkeypatch.setattr(services, "scan_due_date_changed", lambda **kwargs: calls.append(kwargs))
+    make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("0.800", "-2.6")})
+    refresh_next_scan_due(patient)
+    assert calls == [{"patient": patient, "due_on": dt.date(2023, 4, 1)}]
+    refresh_next_scan_due(patient)  # nothing changed
+    FractureFactory(patient=patient, occurred_on=dt.date(2019, 1, 1))
+    refresh_next_scan_due(patient)  # the category becomes severe; the date stays
+    assert DexaScan.objects.get().category == "severe" and len(calls) == 1
+    make_scan(patient, dt.date(2022, 4, 1), {"lumbar_spine": ("0.790", "-2.7")})
+    refresh_next_scan_due(patient)
+    assert calls[1:] == [{"patient": patient, "due_on": dt.date(2024, 4, 1)}]
+
+
+def test_deleting_scans_in_the_admin_list_moves_each_patients_next_scan_date(client):
+    patients = [PatientFactory(), PatientFactory()]
+    for patient in patients:
+        make_scan(patient, dt.date(2021, 4, 1), {"lumbar_spine": ("0.800", "-2.6")})
+        refresh_next_scan_due(patient)
+        assert patient.next_scan_due_on == dt.date(2023, 4, 1)
+    client.force_login(AdminFactory())
+    ids = list(DexaScan.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:dexa_dexascan_changelist"), {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
+    assert response.status_code == 302
+    for patient in patients:
+        patient.refresh_from_db()
+        assert patient.next_scan_due_on is None
+        assert patient.next_scan_due_rule.startswith("No scan recorded yet")

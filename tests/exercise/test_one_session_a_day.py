@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bonetrack.core.submissions import FIELD
 from exercise.models import ExerciseSession, SessionEntry
-from exercise.sessions import RepeatPlan
+from exercise.services import RepeatPlan
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
 
 TODAY = dt.date(2026, 11, 22)

@@ -5,7 +5,7 @@ import pytest
 
 from dexa.services import refresh_next_scan_due
 from exercise.models import Exercise
-from exercise.safety import BoneStatus, bone_status_for, exercise_safety_reasons, latest_lowest_t_score
+from exercise.safety import BoneStatus, bone_status_for, exercise_safety_reasons, flags_for, latest_lowest_t_score
 from tests.dexa.factories import make_scan
 from tests.factories import FractureFactory, PatientFactory
 
@@ -98,3 +98,19 @@ def test_latest_lowest_t_score_reads_the_latest_scan(db):
     make_scan(patient, dt.date(2020, 1, 10), {"lumbar_spine": ("0.800", "-2.2"), "radius_33": ("0.600", "-2.6")})
     refresh_next_scan_due(patient)
     assert latest_lowest_t_score(patient) == Decimal("-2.6")
+
+
+def test_flags_for_names_only_the_flagged_exercises_with_their_reasons(db, lowest_t):
+    lowest_t("-2.6")
+    patient = PatientFactory()
+    sit_ups, walking = Exercise.objects.get(slug="sit-ups"), Exercise.objects.get(slug="brisk-walking")
+    flags = flags_for(patient, [sit_ups, walking])
+    assert list(flags) == [sit_ups.pk]
+    assert flags[sit_ups.pk] == BoneStatus(lowest_t=Decimal("-2.6")).reasons_for(sit_ups)
+    lowest_t("-2.4")
+    assert flags_for(patient, [sit_ups, walking]) == {}
+
+
+def test_flags_for_no_exercises_reads_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert flags_for(PatientFactory.build(), iter([])) == {}

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from bonetrack.core.benchmarking import is_transaction_control
+from bonetrack.core.devdata.benchmarking import is_transaction_control
 from exercise.models import ExerciseSession, SessionEntry
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
 from tests.factories import FractureFactory

@@ -8,8 +8,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from bonetrack.accounts.models import PatientProfile
-from bonetrack.core.benchmarking import BenchContext
-from exercise import bench, demo, panels, timeline, worklist
+from bonetrack.core.devdata.benchmarking import BenchContext
+from exercise import panels, timeline, worklist
+from exercise.devdata import bench, demo
 from exercise.models import ExerciseSession, SessionEntry
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
 from tests.factories import ClinicianFactory, MembershipFactory, PatientFactory
@@ -94,7 +95,7 @@ def test_timeline_monthly_summary_and_flags(db, django_assert_max_num_queries):
 
 
 def test_demo_seed_is_idempotent_and_has_one_flagged_session(db):
-    from bonetrack.accounts.demo_accounts import seed_demo_accounts
+    from bonetrack.accounts.devdata.demo_accounts import seed_demo_accounts
 
     context = seed_demo_accounts()
     demo.seed(context)

@@ -5,8 +5,9 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from bonetrack.accounts.demo_accounts import seed_demo_accounts
-from bonetrack.labs import demo, timeline
+from bonetrack.accounts.devdata.demo_accounts import seed_demo_accounts
+from bonetrack.labs import timeline
+from bonetrack.labs.devdata import demo
 from bonetrack.labs.models import LabResult
 from tests.labs.factories import LabResultFactory
 

@@ -1,7 +1,6 @@
-from decimal import Decimal
-
 from nutrition.models import Food, LogItem, Supplement
 from tests.authz import FOREIGN_OBJECT, PATIENT_DATA, Case, expect, patient_kwargs
+from tests.nutrition.factories import CustomFoodFactory, FoodFactory, LogItemFactory, SupplementFactory
 
 # Clinician-only POSTs on a patient: the patient gets 403; people who cannot see the patient get 404.
 CARE_TEAM_ONLY = expect(PATIENT_DATA, self=403)
@@ -9,26 +8,16 @@ CARE_TEAM_ONLY = expect(PATIENT_DATA, self=403)
 
 def _food(owner=None) -> Food:
     if owner is not None:
-        return Food.objects.create(
-            owner=owner, description="Family porridge", search_text=" family porridge ", head="family porridge", calcium_mg=120
-        )
-    food, _ = Food.objects.get_or_create(
-        ndb_no="99001",
-        defaults={"description": "Test milk", "search_text": " test milk ", "head": "test milk", "calcium_mg": 100},
-    )
-    return food
+        return CustomFoodFactory(owner=owner, description="Family porridge", calcium_mg=120)
+    return FoodFactory(ndb_no="99001", description="Test milk", calcium_mg=100)  # one shared food (get or create)
 
 
 def _item(patient) -> LogItem:
-    food = _food()
-    return LogItem.objects.create(
-        patient=patient, date=patient.date_of_birth.replace(year=2020), meal="lunch", food=food, description=food.description,
-        unit_label="g", quantity=100, grams=100, calcium_mg=Decimal(100),
-    )  # fmt: skip
+    return LogItemFactory(patient=patient, day=patient.date_of_birth.replace(year=2020), food=_food(), quantity=100)
 
 
 def _supplement(patient) -> Supplement:
-    return Supplement.objects.create(patient=patient, kind="vitamin_d3", amount_per_unit=1000)
+    return SupplementFactory(patient=patient)
 
 
 def item_kwargs(owner_attr):

@@ -4,8 +4,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from nutrition.models import Favourite, Food, LogItem, NutrientTargetOverride, Portion, Supplement
+from nutrition.models import Food, LogItem, NutrientTargetOverride, Portion
 from nutrition.summary import day_summary
+from tests.nutrition.factories import (
+    CalciumSupplementFactory,
+    CustomFoodFactory,
+    FavouriteFactory,
+    LogItemFactory,
+    SupplementFactory,
+    TargetOverrideFactory,
+)
 
 
 def url(name, patient, **kwargs):
@@ -162,14 +170,7 @@ def test_copy_into_the_future_is_refused(patient_client, patient, foods, today):
 
 
 def test_unknown_nutrients_are_counted_not_zero(patient_client, patient, foods, today):
-    food = Food.objects.create(
-        owner=patient,
-        description="Market cheese",
-        search_text=" market cheese ",
-        head="market cheese",
-        calcium_mg=None,
-        energy_kcal=300,
-    )
+    food = CustomFoodFactory(owner=patient, description="Market cheese", calcium_mg=None, energy_kcal=300)
     add(patient_client, patient, food, today, "g", "100")
     add(patient_client, patient, foods["01077"], today, "g", "100")
     summary = day_summary(patient, today)
@@ -181,9 +182,7 @@ def test_unknown_nutrients_are_counted_not_zero(patient_client, patient, foods, 
 
 
 def test_supplement_tick_counts_and_untick(patient_client, patient, foods, today):
-    supplement = Supplement.objects.create(
-        patient=patient, kind="calcium", calcium_form="citrate", amount_per_unit=Decimal(315), units_per_dose=2
-    )
+    supplement = CalciumSupplementFactory(patient=patient, amount_per_unit=Decimal(315), units_per_dose=2)
     response = patient_client.post(
         url("supplement-tick", patient, supplement_id=supplement.pk), {"date": today.isoformat()}, HTTP_HX_REQUEST="true"
     )
@@ -215,11 +214,11 @@ def test_r8_tip_in_the_same_meal(patient_client, patient, foods, today):
 
 
 def test_favourites_and_recent_foods_come_first_and_one_tap_add(patient_client, patient, foods, today):
-    Favourite.objects.create(patient=patient, food=foods["42131"])
+    FavouriteFactory(patient=patient, food=foods["42131"])
     response = patient_client.get(url("food-search", patient), {"q": "milk"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.index("Milk dessert, frozen") < html.index("Milk, whole")
-    Favourite.objects.all().delete()
+    patient.favourite_foods.all().delete()
     html = patient_client.get(url("food-search", patient), {"q": "milk"}, HTTP_HX_REQUEST="true").content.decode()
     assert html.index("Milk, whole") < html.index("Milk, reduced fat") < html.index("Milk dessert, frozen")
     milk = foods["01077"]
@@ -232,9 +231,7 @@ def test_custom_foods_are_visible_only_to_their_owner(client, patient, foods, to
     from tests.factories import PatientFactory
 
     other = PatientFactory()
-    Food.objects.create(
-        owner=other, description="Secret milk pudding", search_text=" secret milk pudding ", head="secret milk pudding"
-    )
+    CustomFoodFactory(owner=other, description="Secret milk pudding")
     client.force_login(patient.user)
     html = client.get(url("food-search", patient), {"q": "secret"}, HTTP_HX_REQUEST="true").content.decode()
     assert "Secret milk pudding" not in html
@@ -259,15 +256,15 @@ def test_clinician_override_shows_as_set_by_clinician(client, patient, clinician
 
 
 def test_day_view_query_budget(patient_client, patient, foods, today, django_assert_max_num_queries):
-    supplement = Supplement.objects.create(patient=patient, kind="vitamin_d3", amount_per_unit=1000)
+    supplement = SupplementFactory(patient=patient)
     for offset in range(40):
         day = today - dt.timedelta(days=offset)
         for meal in ("breakfast", "lunch", "dinner"):
             for ndb in ("01077", "11457", "01009"):
-                LogItem.from_food(patient=patient, day=day, meal=meal, food=foods[ndb], quantity=100).save()
+                LogItemFactory(patient=patient, day=day, meal=meal, food=foods[ndb], quantity=100)
         LogItem.from_supplement(patient=patient, day=day, supplement=supplement).save()
-    Favourite.objects.create(patient=patient, food=foods["12061"])
-    NutrientTargetOverride.objects.create(patient=patient, nutrient="calcium_mg", value=1300)
+    FavouriteFactory(patient=patient, food=foods["12061"])
+    TargetOverrideFactory(patient=patient, nutrient="calcium_mg", value=1300)
     patient_client.get(url("day", patient))
     # Budget 10 data statements; one left for the audit row a clinician's view will add. The request's
     # transaction adds a SAVEPOINT and its RELEASE inside the test's own transaction.
@@ -280,9 +277,7 @@ def test_day_view_query_budget(patient_client, patient, foods, today, django_ass
 def test_trend_query_budget_does_not_grow_with_items(patient_client, patient, foods, today, django_assert_max_num_queries):
     for offset in range(90):
         for ndb in ("01077", "01009", "14209"):
-            LogItem.from_food(
-                patient=patient, day=today - dt.timedelta(days=offset), meal="lunch", food=foods[ndb], quantity=50
-            ).save()
+            LogItemFactory(patient=patient, day=today - dt.timedelta(days=offset), meal="lunch", food=foods[ndb], quantity=50)
     patient_client.get(url("trends", patient))
     with django_assert_max_num_queries(5 + 2):  # budget 5, plus the request's SAVEPOINT and RELEASE
         response = patient_client.get(url("trends", patient))
@@ -295,7 +290,7 @@ def test_trend_query_budget_does_not_grow_with_items(patient_client, patient, fo
 def test_dashboard_panel_in_three_queries(rf, patient, foods, today, django_assert_max_num_queries):
     from nutrition.panels import dashboard_panel
 
-    LogItem.from_food(patient=patient, day=today, meal="lunch", food=foods["01077"], quantity=244).save()
+    LogItemFactory(patient=patient, day=today, meal="lunch", food=foods["01077"], quantity=244)
     with django_assert_max_num_queries(3):
         panel = dashboard_panel(rf.get("/"), patient, today)
     calcium = next(line for line in panel["lines"] if line.key == "calcium_mg")
@@ -305,10 +300,10 @@ def test_dashboard_panel_in_three_queries(rf, patient, foods, today, django_asse
 def test_precompiled_meal_totals_match_the_orm(patient, foods, today, clinician):
     from nutrition.summary import meal_rows, meal_totals_queryset, overrides_from_row
 
-    LogItem.from_food(patient=patient, day=today, meal="lunch", food=foods["01077"], quantity=244).save()
-    LogItem.from_food(patient=patient, day=today, meal="lunch", food=foods["11457"], quantity=30).save()
-    LogItem.from_food(patient=patient, day=today - dt.timedelta(days=1), meal="lunch", food=foods["01009"], quantity=30).save()
-    NutrientTargetOverride.objects.create(patient=patient, nutrient="vitamin_d_iu", value=1000, set_by=clinician)
+    LogItemFactory(patient=patient, day=today, meal="lunch", food=foods["01077"], quantity=244)
+    LogItemFactory(patient=patient, day=today, meal="lunch", food=foods["11457"], quantity=30)
+    LogItemFactory(patient=patient, day=today - dt.timedelta(days=1), meal="lunch", food=foods["01009"], quantity=30)
+    TargetOverrideFactory(patient=patient, nutrient="vitamin_d_iu", value=1000, set_by=clinician)
     rows, overrides = meal_rows(patient, today)
     orm = list(meal_totals_queryset(patient.pk, today))
     assert len(rows) == len(orm) == 1

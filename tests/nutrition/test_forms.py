@@ -19,7 +19,7 @@ def test_custom_food_per_serving_is_stored_per_100g(patient):
         }
     )
     assert form.is_valid(), form.errors
-    food = form.save(owner=patient)
+    food = Food.objects.create_custom(owner=patient, **form.custom_food())
     assert (food.calcium_mg, food.vitamin_d_iu, food.energy_kcal) == (120.0, 40.0, None)
     assert Portion.objects.get(food=food).measure == "glass"
     assert food.search_text == " oat drink fortified "

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from nutrition.forms import ENTRY_MAX, CustomFoodForm
 from nutrition.models import Food, LogItem, Supplement
+from tests.nutrition.factories import SupplementFactory
 
 IMPOSSIBLE_DAYS = [
     ("0001-01-01", "Choose a day after your date of birth."),
@@ -20,7 +21,7 @@ IMPOSSIBLE_DAYS = [
 
 @pytest.fixture
 def supplement(patient) -> Supplement:
-    return Supplement.objects.create(patient=patient, kind="vitamin_d3", amount_per_unit=Decimal(1000))
+    return SupplementFactory(patient=patient, kind="vitamin_d3", amount_per_unit=Decimal(1000))
 
 
 def tick_url(patient, supplement) -> str:

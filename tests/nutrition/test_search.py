@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.db import connection
 
-from nutrition.models import Favourite, Food, LogItem
 from nutrition.search import search_foods, terms_of
+from tests.nutrition.factories import CustomFoodFactory, FavouriteFactory, LogItemFactory
 
 
 def names(foods):
@@ -40,9 +40,9 @@ def test_terms_start_a_word_and_near_misses_on_postgresql(patient, foods, today)
 
 
 def test_recent_then_favourite_first(patient, foods, today):
-    LogItem.from_food(patient=patient, day=today - dt.timedelta(days=2), meal="lunch", food=foods["01079"], quantity=100).save()
+    LogItemFactory(patient=patient, day=today - dt.timedelta(days=2), food=foods["01079"])
     assert names(search_foods(patient, "milk", today))[0].startswith("Milk, reduced fat")
-    Favourite.objects.create(patient=patient, food=foods["42131"])
+    FavouriteFactory(patient=patient, food=foods["42131"])
     assert names(search_foods(patient, "milk", today))[:2] == [
         "Milk dessert, frozen, milk-fat free, chocolate",
         "Milk, reduced fat, fluid, 2% milkfat, with added vitamin A and vitamin D",
@@ -50,12 +50,10 @@ def test_recent_then_favourite_first(patient, foods, today):
 
 
 def test_old_logs_are_not_recent(patient, foods, today):
-    LogItem.from_food(patient=patient, day=today - dt.timedelta(days=61), meal="lunch", food=foods["42131"], quantity=100).save()
+    LogItemFactory(patient=patient, day=today - dt.timedelta(days=61), food=foods["42131"])
     assert names(search_foods(patient, "milk", today))[0].startswith("Milk, whole")
 
 
 def test_own_custom_food_found(patient, foods, today):
-    Food.objects.create(
-        owner=patient, description="Grandma's milk pudding", search_text=" grandma s milk pudding ", head="grandma's milk pudding"
-    )
+    CustomFoodFactory(owner=patient, description="Grandma's milk pudding")
     assert "Grandma's milk pudding" in names(search_foods(patient, "pudding", today))

@@ -3,15 +3,15 @@ from decimal import Decimal
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.core.dates import add_months
-from nutrition.models import LogItem, NutrientTargetOverride, Supplement
+from nutrition.models import LogItem
 from nutrition.timeline import timeline_events
 from nutrition.worklist import annotate
+from tests.nutrition.factories import CalciumSupplementFactory, FoodFactory, LogItemFactory, TargetOverrideFactory
 
 
-def _calcium_day(patient, day, mg):
-    LogItem.objects.create(
-        patient=patient, date=day, meal="lunch", description="Test", unit_label="g", quantity=1, grams=100, calcium_mg=Decimal(mg)
-    )  # fmt: skip
+def _calcium_day(patient, day, mg, **food):
+    """100 g of a food with `mg` calcium per 100 g."""
+    LogItemFactory(patient=patient, day=day, food=FoodFactory(calcium_mg=mg, **food), quantity=100)
 
 
 def test_adherence_counts_days_at_or_above_target(patient, today, django_assert_num_queries):
@@ -19,11 +19,8 @@ def test_adherence_counts_days_at_or_above_target(patient, today, django_assert_
     for offset in range(10):
         _calcium_day(patient, today - dt.timedelta(days=offset), 1200 if offset < 6 else 1199)
     _calcium_day(patient, today - dt.timedelta(days=40), 5000)  # outside the 30 days
-    LogItem.objects.create(
-        patient=patient, date=today - dt.timedelta(days=7), meal="lunch", description="Spinach", unit_label="g",
-        quantity=1, grams=100, calcium_mg=Decimal(500), high_oxalate=True,
-    )  # fmt: skip
-    supplement = Supplement.objects.create(patient=patient, kind="calcium", calcium_form="citrate", amount_per_unit=Decimal(1))
+    _calcium_day(patient, today - dt.timedelta(days=7), 500, description="Spinach", high_oxalate=True)
+    supplement = CalciumSupplementFactory(patient=patient, amount_per_unit=Decimal(1))
     LogItem.from_supplement(patient=patient, day=today - dt.timedelta(days=8), supplement=supplement).save()  # 1199 + 1 = 1200
     with django_assert_num_queries(1):
         row = annotate(PatientProfile.objects.filter(pk=patient.pk), today).get()
@@ -35,7 +32,7 @@ def test_adherence_respects_the_override(patient, today, clinician):
     for offset in range(3):
         _calcium_day(patient, today - dt.timedelta(days=offset), 1000)
     assert annotate(PatientProfile.objects.filter(pk=patient.pk), today).get().calcium_days_met_30d == 0
-    NutrientTargetOverride.objects.create(patient=patient, nutrient="calcium_mg", value=900, set_by=clinician)
+    TargetOverrideFactory(patient=patient, nutrient="calcium_mg", value=900, set_by=clinician)
     assert annotate(PatientProfile.objects.filter(pk=patient.pk), today).get().calcium_days_met_30d == 3
 
 

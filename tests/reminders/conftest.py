@@ -9,6 +9,7 @@ import pytest
 
 from bonetrack.celery import app as celery_app
 from bonetrack.core.embedded_redis import start_redis_server
+from bonetrack.reminders.services import scan_due_date_changed
 
 
 def free_port() -> int:
@@ -60,6 +61,14 @@ def celery_broker(url: str):
     finally:
         celery_app.conf.broker_url = previous
         celery_app._after_fork()
+
+
+def move_due_date(patient, due_on) -> None:
+    """Give the patient a new next scan date the way the DEXA app does (`dexa.services.refresh_next_scan_due`),
+    without going through scans: store it, then tell the reminders in the same transaction."""
+    patient.next_scan_due_on = due_on
+    patient.save(update_fields=["next_scan_due_on"])
+    scan_due_date_changed(patient=patient, due_on=due_on)
 
 
 def wait_for(condition, timeout: float = 20.0, interval: float = 0.1):

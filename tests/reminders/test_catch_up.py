@@ -23,6 +23,8 @@ from bonetrack.reminders.schedule import zone
 from bonetrack.reminders.sweep import sweep
 from tests.dexa.factories import FacilityFactory
 
+from .conftest import move_due_date
+
 LONDON = "Europe/London"
 
 
@@ -150,8 +152,7 @@ def test_an_unsent_overdue_notice_is_not_emailed_once_the_date_moves(patient_cli
 def test_a_date_45_days_past_when_set_gets_the_notice_then_the_regular_later_stages(patient, clock):
     set_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
     due = dt.date(2026, 1, 16)  # 45 days before
-    patient.next_scan_due_on = due
-    patient.save()
+    move_due_date(patient, due)
     ReminderDueDate.objects.filter(patient=patient).update(known_since=set_at)
     for moment in (set_at, nine_local(dt.date(2026, 3, 3), "UTC"), nine_local(due + dt.timedelta(days=60), "UTC")):
         clock.at(moment)
@@ -167,8 +168,7 @@ def test_a_date_45_days_past_when_set_gets_the_notice_then_the_regular_later_sta
 def test_a_date_set_inside_the_first_30_days_skips_the_before_stage(patient, clock):
     set_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
     due = dt.date(2026, 3, 12)
-    patient.next_scan_due_on = due
-    patient.save()
+    move_due_date(patient, due)
     ReminderDueDate.objects.filter(patient=patient).update(known_since=set_at)
     clock.at(set_at)
     assert not Reminder.objects.exists()
@@ -178,21 +178,18 @@ def test_a_date_set_inside_the_first_30_days_skips_the_before_stage(patient, clo
 
 
 def test_a_date_already_known_keeps_its_moment_when_saved_again(patient):
-    patient.next_scan_due_on = dt.date(2026, 3, 12)
-    patient.save()
+    move_due_date(patient, dt.date(2026, 3, 12))
     first = ReminderDueDate.objects.get(patient=patient).known_since
     due_date_changed(patient, kinds.SCAN_DUE, dt.date(2026, 3, 12), at=first + dt.timedelta(days=3))
     assert ReminderDueDate.objects.get(patient=patient).known_since == first
-    patient.next_scan_due_on = None
-    patient.save()
+    move_due_date(patient, None)
     assert not ReminderDueDate.objects.exists()
 
 
 def test_an_unsent_notice_is_not_emailed_once_a_later_stage_is_recorded(patient):
     set_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
     due = dt.date(2026, 1, 16)
-    patient.next_scan_due_on = due
-    patient.save()
+    move_due_date(patient, due)
     ReminderDueDate.objects.filter(patient=patient).update(known_since=set_at)
     sweep(nine_local(dt.date(2026, 3, 3), "UTC"), enqueue=False)  # the notice, its email stuck in the outbox
     stage_60 = nine_local(due + dt.timedelta(days=60), "UTC")

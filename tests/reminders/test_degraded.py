@@ -12,7 +12,7 @@ from bonetrack.accounts.models import PatientProfile
 from bonetrack.reminders.models import Reminder
 from bonetrack.reminders.sweep import sweep
 
-from .conftest import celery_broker, free_port
+from .conftest import celery_broker, free_port, move_due_date
 
 
 @pytest.fixture
@@ -26,8 +26,7 @@ def dead_redis(settings):
 def test_a_page_that_enqueues_saves_and_answers_quickly_without_redis(
     dead_redis, clinician_client, patient, django_capture_on_commit_callbacks, caplog
 ):
-    patient.next_scan_due_on = dt.date.today() + dt.timedelta(days=300)
-    patient.save()
+    move_due_date(patient, dt.date.today() + dt.timedelta(days=300))
     url = reverse("clinic:scan-interval", kwargs={"patient_id": patient.pk})
     data = {"scan_interval_months": 24}
     started = time.monotonic()
@@ -49,7 +48,6 @@ def test_healthz_reports_redis_down_and_reminders_still_record(dead_redis, clien
     assert body["checks"]["redis"]["ok"] is False and body["checks"]["database"]["ok"] is True
     # The sweep (run by beat once Redis is back) records in-app reminders without the broker. The date is set
     # today and already due, so its reminder is the overdue notice of the next morning.
-    patient.next_scan_due_on = dt.date.today() - dt.timedelta(days=1)
-    patient.save()
+    move_due_date(patient, dt.date.today() - dt.timedelta(days=1))
     assert sweep(timezone.now() + dt.timedelta(days=1)).recorded == 1
     assert Reminder.objects.get().notifications.count() == 1

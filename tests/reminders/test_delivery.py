@@ -21,6 +21,8 @@ from bonetrack.reminders.sweep import build_digests, sweep
 from bonetrack.reminders.tasks import backoff
 from tests.factories import ClinicianFactory, MembershipFactory, PatientFactory
 
+from .conftest import move_due_date
+
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 
@@ -119,8 +121,7 @@ def test_unsubscribed_after_recording_means_no_email(reminder):
 
 def test_a_pending_stage_of_a_replaced_due_date_is_not_sent(reminder):
     patient = reminder.patient
-    patient.next_scan_due_on = TODAY + dt.timedelta(days=700)
-    patient.save()  # the change itself marks the old date's pending email
+    move_due_date(patient, TODAY + dt.timedelta(days=700))  # the change itself marks the old date's pending email
     reminder.refresh_from_db()
     assert reminder.email_status == EmailStatus.SUPERSEDED
     assert send_reminder_emails([reminder.pk], NOW) == {reminder.pk: "not-pending"}
@@ -128,7 +129,7 @@ def test_a_pending_stage_of_a_replaced_due_date_is_not_sent(reminder):
 
 
 def test_the_send_checks_the_due_date_again_under_its_lock(reminder):
-    # A change that bypasses save() (a bulk update) is still caught when the email is about to go.
+    # A change the reminders were not told of (a bulk update) is still caught when the email is about to go.
     PatientProfile.objects.filter(pk=reminder.patient_id).update(next_scan_due_on=TODAY + dt.timedelta(days=700))
     assert send_reminder_emails([reminder.pk], NOW) == {reminder.pk: EmailStatus.SUPERSEDED}
     assert mail.outbox == []

@@ -16,6 +16,7 @@ from bonetrack.reminders.delivery import SendFailed
 from bonetrack.reminders.models import Notification, Reminder, ReminderDueDate
 from bonetrack.reminders.schedule import zone
 
+from .conftest import move_due_date
 from .test_catch_up import Clock, clock  # noqa: F401 - the fixture
 
 LA = zone("America/Los_Angeles")
@@ -44,8 +45,7 @@ def hours_around(day: dt.date):
 def la_patient(patient, *, known_since: dt.datetime):
     patient.user.time_zone = "America/Los_Angeles"
     patient.user.save()
-    patient.next_scan_due_on = DUE
-    patient.save()
+    move_due_date(patient, DUE)
     ReminderDueDate.objects.filter(patient=patient).update(known_since=known_since)
     return patient
 

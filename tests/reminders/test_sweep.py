@@ -10,6 +10,8 @@ from bonetrack.reminders.models import ClinicianDigest, EmailStatus, Notificatio
 from bonetrack.reminders.sweep import build_digests, requeue_stale, sweep
 from tests.factories import ClinicianFactory, MembershipFactory, PatientFactory
 
+from .conftest import move_due_date
+
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 
@@ -89,12 +91,10 @@ def test_first_seen_late_sends_only_the_latest_stage(db, published):
 def test_changed_due_date_starts_its_own_stages_and_old_ones_are_never_repeated(db, published):
     patient = PatientFactory(next_scan_due_on=TODAY + days(10))
     sweep(NOW)
-    patient.next_scan_due_on = TODAY + days(400)  # a new scan moved the date out
-    patient.save()
+    move_due_date(patient, TODAY + days(400))  # a new scan moved the date out
     sweep(NOW + days(1))
     assert Reminder.objects.count() == 1  # nothing current for the new date yet
-    patient.next_scan_due_on = TODAY + days(10)  # moved back: the stage already recorded is not recorded again
-    patient.save()
+    move_due_date(patient, TODAY + days(10))  # moved back: the stage already recorded is not recorded again
     sweep(NOW + days(2))
     assert Reminder.objects.count() == 1
 

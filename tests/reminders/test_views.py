@@ -9,7 +9,10 @@ from django.utils import timezone
 from bonetrack.reminders.delivery import unsubscribe_token
 from bonetrack.reminders.models import Notification, NotificationPreference, Reminder, ReminderDueDate
 from bonetrack.reminders.sweep import sweep
+from tests.dexa.factories import make_scan
 from tests.factories import PatientFactory
+
+from .conftest import move_due_date
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def test_bell_shows_the_unread_count(patient_client, notes, django_assert_max_nu
 
 
 def test_every_page_has_the_bell_without_querying_for_it(patient_client, patient):
-    html = patient_client.get(reverse("accounts:profile", kwargs={"patient_id": patient.pk})).content.decode()
+    html = patient_client.get(reverse("patients:profile", kwargs={"patient_id": patient.pk})).content.decode()
     assert 'id="notification-bell" href="/notifications/"' in html
     assert 'hx-trigger="load, every 60s"' in html
 
@@ -70,8 +73,7 @@ def test_mark_all_as_read(patient_client, notes, patient):
 def test_reminders_page_shows_history_upcoming_and_saves_channels(patient_client, patient, django_assert_max_num_queries):
     patient.user.time_zone = "Europe/London"
     patient.user.save()
-    patient.next_scan_due_on = timezone.localdate() + dt.timedelta(days=10)
-    patient.save()
+    move_due_date(patient, timezone.localdate() + dt.timedelta(days=10))
     # Known for two months, so its "30 days before" stage was sent in its time.
     ReminderDueDate.objects.filter(patient=patient).update(known_since=timezone.now() - dt.timedelta(days=60))
     sweep(enqueue=False)
@@ -137,16 +139,19 @@ def test_turning_email_back_on_clears_the_stop(patient_client, patient):
     assert preference.email and preference.email_stopped_at is None
 
 
-def test_saving_a_new_due_date_enqueues_a_sweep_for_that_patient(db, django_capture_on_commit_callbacks, monkeypatch):
-    from bonetrack.reminders import signals
+def test_saving_a_new_due_date_enqueues_a_sweep_for_that_patient(db, monkeypatch):
+    from bonetrack.patients.services import profile_update
+    from bonetrack.reminders import services
+    from dexa.services import refresh_next_scan_due
 
     calls = []
-    monkeypatch.setattr(signals, "enqueue_on_commit", lambda task, *args: calls.append((task.name, args)))
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args: calls.append((task.name, args)))
     patient = PatientFactory()
     patient.weight_kg = 60
-    patient.save()
+    profile_update(patient=patient, user=patient.user)
     assert calls == []  # unrelated change
-    patient.next_scan_due_on = dt.date(2027, 1, 1)
-    patient.save()
+    make_scan(patient, dt.date(2025, 1, 1), {"lumbar_spine": ("0.800", "-2.6")})
+    refresh_next_scan_due(patient)
+    assert patient.next_scan_due_on == dt.date(2027, 1, 1)
     assert calls == [("reminders.sweep_reminders", ([patient.pk],))]
     assert Reminder.objects.count() == 0

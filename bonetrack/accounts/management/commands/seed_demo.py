@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bonetrack.accounts.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
+from bonetrack.accounts.devdata.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
 from bonetrack.core.hooks import app_modules
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a published password; it only runs with DJANGO_DEBUG=true.")
         with transaction.atomic():
             demo = seed_demo_accounts()
-            for module in app_modules("demo"):
+            for module in app_modules("devdata.demo"):
                 module.seed(demo)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  admin@example.com / clinician@example.com / patient@example.com — password: {DEMO_PASSWORD}")

@@ -1,6 +1,6 @@
 """`make bench`: seed a large data set in a separate database, then time every app's pages and measurements.
 
-The contract with the apps is in bonetrack/core/benchmarking.py. Requests go through Django's test Client
+The contract with the apps is in bonetrack/core/devdata/benchmarking.py. Requests go through Django's test Client
 in this process (server-side time only: no network, no browser), with DEBUG off.
 """
 
@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bonetrack.core.benchmarking import BenchContext, BenchPage, BenchResult, is_transaction_control, percentile
+from bonetrack.core.devdata.benchmarking import BenchContext, BenchPage, BenchResult, is_transaction_control, percentile
 from bonetrack.core.hooks import app_modules
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "bench" / "out" / "latest.json"
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         call_command("load_reference_data", stdout=io.StringIO())
         migrate_seconds = time.perf_counter() - started
 
-        modules = app_modules("bench")
+        modules = app_modules("devdata.bench")
         ctx = BenchContext(today=timezone.localdate(), rng=random.Random(20260101))  # a fixed seed: the same data every run
         seed_seconds = {}
         for module in modules:
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 seed_seconds[module.__name__] = round(time.perf_counter() - started, 2)
                 self.stdout.write(f"  seeded {module.__name__} in {seed_seconds[module.__name__]:.1f}s")
         if ctx.patient is None:
-            raise CommandError("no bench module created the people (bonetrack/accounts/bench.py)")
+            raise CommandError("no bench module created the people (bonetrack/accounts/devdata/bench.py)")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as a long-running database would have
 

@@ -1,0 +1,1 @@
+"""Development tooling the apps share: `benchmarking.py`, the contract between `make bench` and `<app>/devdata/bench.py`."""

@@ -1,0 +1,1 @@
+"""Development data for laboratory results: the demo patient's results."""

@@ -1,0 +1,72 @@
+"""The care team's own daily targets for a patient, which win over the R7 defaults (nutrition.targets)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bonetrack.accounts.models import PatientProfile
+
+
+class TargetNutrient(models.TextChoices):
+    CALCIUM = "calcium_mg", "Calcium (mg)"
+    VITAMIN_D = "vitamin_d_iu", "Vitamin D (IU)"
+    MAGNESIUM = "magnesium_mg", "Magnesium (mg)"
+    VITAMIN_K = "vitamin_k_mcg", "Vitamin K (mcg)"
+    PROTEIN = "protein_g", "Protein (g)"
+    SODIUM = "sodium_mg", "Sodium limit (mg)"
+    CAFFEINE = "caffeine_mg", "Caffeine limit (mg)"
+
+
+class NutrientTargetOverrideQuerySet(models.QuerySet):
+    def by_nutrient(self, patient: PatientProfile) -> dict[str, "NutrientTargetOverride"]:
+        """The patient's overrides keyed by nutrient, with who set them."""
+        return {override.nutrient: override for override in self.filter(patient=patient).select_related("set_by")}
+
+    @transaction.atomic(savepoint=False)
+    def set_values(
+        self,
+        *,
+        patient: PatientProfile,
+        values: dict[str, Decimal | None],
+        by,
+        current: dict[str, "NutrientTargetOverride"] | None = None,
+    ) -> None:
+        """Save a care-team member's targets: a value sets the override, None clears it (back to the default rule).
+
+        Unchanged values are left alone, so "set by" keeps naming whoever chose them. `current` is
+        `by_nutrient(patient)` when the caller has it already.
+        """
+        current = self.by_nutrient(patient) if current is None else current
+        for nutrient, value in values.items():
+            override = current.get(nutrient)
+            if value is None and override is not None:
+                override.delete()
+            elif value is not None and (override is None or override.value != value):
+                self.update_or_create(
+                    patient=patient, nutrient=nutrient, defaults={"value": value, "set_by": by, "set_at": timezone.now()}
+                )
+
+
+class NutrientTargetOverride(models.Model):
+    """A care-team member's daily target for one nutrient of one patient; wins over the R7 default."""
+
+    patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="nutrient_targets")
+    nutrient = models.CharField(max_length=16, choices=TargetNutrient.choices)
+    value = models.DecimalField(max_digits=8, decimal_places=1)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    objects = NutrientTargetOverrideQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "nutrient"], name="target_override_unique"),
+            models.CheckConstraint(condition=Q(nutrient__in=TargetNutrient.values), name="target_override_nutrient_valid"),
+            models.CheckConstraint(condition=Q(value__gt=0, value__lte=100000), name="target_override_value_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nutrient_display()}: {self.value.normalize():f}"

@@ -1,3 +1,0 @@
-from tests.authz import PATIENT_DATA, Case, patient_kwargs
-
-CASES = [Case("audit:access-log", PATIENT_DATA, kwargs=patient_kwargs)]
