@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bonetrack.reminders",
     "bonetrack.clinic",
     "bonetrack.labs",
+    "bonetrack.treatment",
     "dexa",
     "nutrition",
     "exercise",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("bonetrack.core.urls")),
     path("", include("bonetrack.patients.urls")),
+    path("", include("bonetrack.patients.medication_urls")),
     path("", include("bonetrack.careteams.urls")),
     path("", include("bonetrack.dashboard.urls")),
     path("", include("bonetrack.reminders.urls")),

@@ -23,6 +23,20 @@ BANDS = (
 )
 
 
+# Medication bands: Okabe–Ito yellow, then neutral greys (no hue of the site lines), each edged with a dotted line so
+# that neighbouring courses stay apart without relying on colour; every band also carries its drug's name.
+SPAN_STYLES = (
+    ("rgba(240, 228, 66, 0.30)", "#8a7f00"),
+    ("rgba(153, 153, 153, 0.22)", "#4f5f6b"),
+    ("rgba(240, 228, 66, 0.14)", "#8a7f00"),
+    ("rgba(60, 60, 60, 0.12)", "#1c2a33"),
+)
+
+
+def _iso(day) -> str:
+    return day.isoformat() if hasattr(day, "isoformat") else str(day)
+
+
 @dataclass(frozen=True)
 class Span:
     """A shaded period along the time axis (e.g. a medication course), drawn behind the lines."""
@@ -39,11 +53,13 @@ def y_range(rows: Sequence[dict]) -> tuple[float, float]:
     return low, high
 
 
-def x_range(rows: Sequence[dict]) -> list[str] | None:
-    """The time axis, with free space on the right where the band labels sit clear of the lines."""
+def x_range(rows: Sequence[dict], spans: Sequence["Span"] = ()) -> list[str] | None:
+    """The time axis (the scans and any medication bands), with free space on the right where the band labels sit
+    clear of the lines."""
     if not rows:
         return None
-    first, last = min(row["date"] for row in rows), max(row["date"] for row in rows)
+    days = [row["date"] for row in rows] + [day for span in spans for day in (span.start, span.end)]
+    first, last = min(days), max(days)
     span = max((last - first).days, 365)
     return [(first - dt.timedelta(days=span * 0.06)).isoformat(), (last + dt.timedelta(days=span * 0.4)).isoformat()]
 
@@ -140,25 +156,28 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
                 "layer": "below",
             }
         )
-    for span in spans:
+    for index, span in enumerate(spans):
+        fill, edge = SPAN_STYLES[index % len(SPAN_STYLES)]
         shapes.append(
             {
                 "type": "rect",
                 "xref": "x",
                 "yref": "paper",
-                "x0": str(span.start),
-                "x1": str(span.end),
+                "x0": _iso(span.start),
+                "x1": _iso(span.end),
                 "y0": 0,
                 "y1": 1,
-                "fillcolor": "rgba(0, 114, 178, 0.08)",
-                "line": {"width": 0},
+                "fillcolor": fill,
+                "line": {"width": 1, "color": edge, "dash": "dot"},
                 "layer": "below",
                 "name": span.label,
             }
         )
+        # Labels step down so that courses running side by side stay readable.
         annotations.append(
-            {"xref": "x", "yref": "paper", "x": str(span.start), "y": 1.0, "yanchor": "bottom", "xanchor": "left",
-             "text": span.label, "showarrow": False, "font": {"size": 11}}
+            {"xref": "x", "yref": "paper", "x": _iso(span.start), "y": 1.0 - 0.07 * (index % 3), "yanchor": "top",
+             "xanchor": "left", "text": span.label, "showarrow": False, "font": {"size": 11, "color": "#1c2a33"},
+             "bgcolor": "rgba(255, 255, 255, 0.7)", "name": span.label}
         )  # fmt: skip
     for row in rows:
         if row.get("improvement"):
@@ -183,7 +202,7 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
         "annotations": annotations,
         "margin": {"l": 56, "r": 16, "t": 36, "b": 48},
         "yaxis": {"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
-        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows)},
+        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows, spans)},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",

@@ -7,19 +7,32 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from bonetrack.core.charts import figure_json
+from bonetrack.core.timezones import local_today
+from bonetrack.treatment.prompting import treatment_of
 
 from . import rules
-from .charts import tscore_figure_data
+from .charts import Span, tscore_figure_data
 from .history import ScanHistory, history_from_values, history_values, load_history
 
 # Bump when the panel's markup changes, so cached fragments from an older release are not served.
-PANEL_CACHE_VERSION = 1
+PANEL_CACHE_VERSION = 2
 PANEL_CACHE_SECONDS = 24 * 3600
 
 
-def bone_summary(patient, history: ScanHistory | None = None) -> dict:
-    """Everything the cards, chart and table show, from the scans (one query) and the profile already loaded."""
+def medication_spans(patient) -> tuple[Span, ...]:
+    """One band per medication course, oldest first: start to stop, or to the next dose due (or today) while it goes
+    on (one query, shared with the other panels of the page)."""
+    treatment = treatment_of(patient, local_today(patient.user))
+    return tuple(
+        Span(start=course.started_on, end=treatment.span_end(course), label=course.drug.name) for course in treatment.courses
+    )
+
+
+def bone_summary(patient, history: ScanHistory | None = None, spans: tuple[Span, ...] | None = None) -> dict:
+    """Everything the cards, chart and table show, from the scans (one query), the courses and the profile already
+    loaded."""
     history = history if history is not None else load_history(patient)
+    spans = spans if spans is not None else medication_spans(patient)
     latest = history.latest
     rows = history.rows()
     population = None
@@ -33,7 +46,8 @@ def bone_summary(patient, history: ScanHistory | None = None) -> dict:
         "latest": latest,
         "rows": rows,
         "table_rows": list(reversed(rows)),
-        "figure": figure_json(tscore_figure_data(rows)) if rows else None,
+        "figure": figure_json(tscore_figure_data(rows, spans)) if rows else None,
+        "spans": spans,
         "improvements": history.improvements(),
         "population_note": population.note if population else "",
         "uses_t_score": population.uses_t_score if population else True,
@@ -49,10 +63,11 @@ def summary_html(patient, id_suffix: str) -> str:
 def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
     """The rendered cards, chart and table, and whether there are scans.
 
-    The fragment is cached under a hash of every value it shows, so any change to a scan, a facility's LSC or
-    the patient's due date gives a new key (one query either way).
+    The fragment is cached under a hash of every value it shows, so any change to a scan, a facility's LSC, a
+    medication course or the patient's due date gives a new key (the same queries either way).
     """
     values = history_values(patient)
+    spans = medication_spans(patient)
     inputs = (
         PANEL_CACHE_VERSION,
         id_suffix,
@@ -64,11 +79,12 @@ def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
         patient.next_scan_due_rule,
         patient.scan_interval_months,
         values,
+        spans,
     )
     key = "dexa:summary:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        summary = bone_summary(patient, history_from_values(values))
+        summary = bone_summary(patient, history_from_values(values), spans)
         html = render_to_string(
             "dexa/_bone_summary.html", {"summary": summary, "id_suffix": id_suffix, "figure_id": f"dexa-figure-{id_suffix}"}
         )

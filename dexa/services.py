@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.reminders.services import scan_due_date_changed
+from bonetrack.treatment.models import Course
 
 from . import rules
 from .history import ScanHistory, load_history, summarize
@@ -27,19 +28,21 @@ def apply_summaries(history: ScanHistory, patient: PatientProfile, fragility_fra
 
 
 def situation(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> rules.ScanSituation | None:
-    """What R5 reads from the latest scan and the profile."""
+    """What R5 reads from the latest scan, the profile and the medication courses."""
     latest = history.latest
     if latest is None:
         return None
     previous = history.scans[-2] if len(history.scans) > 1 else None
+    # A drug started or changed since the previous scan: the latest day a course started or stopped.
+    on_medication, medication_changed_on = Course.objects.for_patient(patient).medication_state()
     return rules.ScanSituation(
         latest_scan_on=latest.scanned_on,
         previous_scan_on=previous.scanned_on if previous else None,
         category=latest.category,
         diagnosis=latest.diagnosis,
         lowest_t=latest.lowest_t_score,
-        on_medication=patient.on_osteoporosis_medication,
-        medication_changed_on=patient.medication_changed_on,
+        on_medication=on_medication,
+        medication_changed_on=medication_changed_on,
         risk_factor=patient.has_clinical_risk_factor or bool(fragility_fracture_dates),
         clinician_interval_months=patient.scan_interval_months,
     )
@@ -55,8 +58,8 @@ def next_scan(history: ScanHistory, patient: PatientProfile, fragility_fracture_
 def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
     """Recompute every scan's summary (R1–R4) and the patient's next scan due date (R5); save what changed.
 
-    Everything that may move the next scan date (a scan, a fracture, the profile's risk factors and medication, the
-    care team's interval, a facility's LSC) ends by calling this. When the date itself moves, the reminders hear of
+    Everything that may move the next scan date (a scan, a fracture, the profile's risk factors, a medication
+    course, the care team's interval, a facility's LSC) ends by calling this. When the date itself moves, the reminders hear of
     it in the same transaction.
     """
     fracture_dates = list(patient.fractures.fragility().values_list("occurred_on", flat=True))

@@ -6,6 +6,8 @@ from factory.django import DjangoModelFactory
 
 from bonetrack.accounts.models import Fracture, PatientProfile, User
 from bonetrack.careteams.models import CareTeamMembership
+from bonetrack.treatment.catalogue import load_catalogue
+from bonetrack.treatment.models import Course, Dose, Regimen
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -69,3 +71,35 @@ class MembershipFactory(DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     clinician = factory.SubFactory(ClinicianFactory)
+
+
+def catalogue_regimen(slug: str) -> Regimen:
+    """A regimen of the drug catalogue. A data migration loads it; transactional tests flush it, so load it again."""
+    regimen = Regimen.objects.select_related("drug").filter(slug=slug).first()
+    if regimen is None:
+        load_catalogue()
+        regimen = Regimen.objects.select_related("drug").get(slug=slug)
+    return regimen
+
+
+class CourseFactory(DjangoModelFactory):
+    """A current course of a catalogue regimen (loaded by migration): alendronate 70 mg weekly unless told."""
+
+    class Meta:
+        model = Course
+
+    class Params:
+        regimen_slug = "alendronate-70mg-weekly"
+
+    patient = factory.SubFactory(PatientFactory)
+    regimen = factory.LazyAttribute(lambda o: catalogue_regimen(o.regimen_slug))
+    started_on = dt.date(2022, 1, 3)
+
+
+class DoseFactory(DjangoModelFactory):
+    class Meta:
+        model = Dose
+
+    course = factory.SubFactory(CourseFactory)
+    on = factory.LazyAttribute(lambda o: o.course.started_on)
+    status = factory.LazyAttribute(lambda o: "given" if o.course.regimen.clinic_given else "taken")

@@ -79,8 +79,6 @@ PROFILE = {
     "profile-height_cm": "165",
     "profile-weight_kg": "62",
     "profile-glucocorticoids": "on",
-    "profile-on_osteoporosis_medication": "on",
-    "profile-medication_changed_on": "2020-02-01",
 }
 SIGNUP = {
     "email": "new.patient@example.org",

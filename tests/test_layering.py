@@ -20,6 +20,7 @@ LAYERS = (
     ("bonetrack.accounts",),  # User, PatientProfile, Fracture
     ("bonetrack.audit",),  # the access log and its admin base class
     ("bonetrack.careteams",),  # who may see whom (patient_view), the access log page
+    ("bonetrack.treatment",),  # medication courses and doses; dexa reads them for R5, reminders for dose reminders
     ("bonetrack.reminders",),  # told when a due date moves
     ("dexa", "bonetrack.labs", "nutrition"),  # the patient's data; dexa owns the next scan date
     ("exercise",),  # reads the latest lowest T-score from dexa

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from bonetrack.core.timezones import validate_time_zone
 
@@ -93,7 +93,6 @@ class MenopausalStatus(models.TextChoices):
 # Only women go through the menopause: for men the status is "not applicable" (or still "unknown").
 STATUSES_FOR_MEN = (MenopausalStatus.NOT_APPLICABLE, MenopausalStatus.UNKNOWN)
 MENOPAUSE_MESSAGE = 'Menopausal status applies to women only: choose "Not applicable" (or "Unknown").'
-MEDICATION_BEFORE_BIRTH_MESSAGE = "The medication date can't be before the date of birth."
 
 
 class PatientProfile(models.Model):
@@ -132,14 +131,6 @@ class PatientProfile(models.Model):
     current_smoker = models.BooleanField("currently smokes", default=False)
     alcohol_3_units = models.BooleanField("3 or more units of alcohol a day", default=False)
     rheumatoid_arthritis = models.BooleanField("rheumatoid arthritis", default=False)
-    # Until treatment records exist, this flag feeds R5.
-    on_osteoporosis_medication = models.BooleanField("currently on osteoporosis medication", default=False)
-    medication_changed_on = models.DateField(
-        "medication last started or changed",
-        null=True,
-        blank=True,
-        help_text="A drug started or changed since the previous scan brings the next scan forward (R5).",
-    )
     # Set by a clinician; overrides the R5 interval.
     scan_interval_months = models.PositiveSmallIntegerField(
         null=True,
@@ -172,11 +163,6 @@ class PatientProfile(models.Model):
                 name="patient_menopause_women_only",
                 violation_error_message=MENOPAUSE_MESSAGE,
             ),
-            models.CheckConstraint(
-                condition=Q(medication_changed_on__isnull=True) | Q(medication_changed_on__gte=F("date_of_birth")),
-                name="patient_medication_change_after_birth",
-                violation_error_message=MEDICATION_BEFORE_BIRTH_MESSAGE,
-            ),
         ]
 
     def __str__(self) -> str:
@@ -186,8 +172,6 @@ class PatientProfile(models.Model):
         errors = {}
         if self.sex == Sex.MALE and self.menopausal_status not in STATUSES_FOR_MEN:
             errors["menopausal_status"] = MENOPAUSE_MESSAGE
-        if self.medication_changed_on and self.date_of_birth and self.medication_changed_on < self.date_of_birth:
-            errors["medication_changed_on"] = MEDICATION_BEFORE_BIRTH_MESSAGE
         if errors:
             raise ValidationError(errors)
 
@@ -202,6 +186,7 @@ class PatientProfile(models.Model):
         ("lab_results", "taken_on", "a lab result"),
         ("exercise_sessions", "date", "exercise"),
         ("nutrition_items", "date", "food or a supplement"),
+        ("medication_courses", "started_on", "a medication course"),
     )
 
     def earliest_entry(self) -> tuple[dt.date, str] | None:

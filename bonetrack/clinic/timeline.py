@@ -1,5 +1,5 @@
-"""The clinic's own timeline events: clinician notes, fractures and osteoporosis medication (other apps add theirs
-the same way)."""
+"""The clinic's own timeline events: clinician notes, fractures and osteoporosis medication courses (other apps add
+theirs the same way)."""
 
 import datetime as dt
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
+from bonetrack.treatment.models import Course
 
 from .models import ClinicalNote
 
@@ -55,36 +56,50 @@ def fracture_events(patient, *, before: dt.datetime | None, limit: int) -> list[
     ]
 
 
-def medication_events(patient, *, before: dt.datetime | None) -> list[TimelineEvent]:
-    """The last start, change or stop of osteoporosis medication, from the patient row (no query).
+def medication_events(patient, *, before: dt.datetime | None, limit: int) -> list[TimelineEvent]:
+    """Each course's start and stop (with the reason) older than `before`, newest first, in one query.
 
-    Until treatments are recorded one by one, the profile holds only the current state and its date.
+    A patient has a handful of courses, so all that started before `before` are read and their events sorted here.
     """
-    day = patient.medication_changed_on
-    if day is None:
-        return []
-    when = local_midnight(day, zone_of(patient.user))
-    if before is not None and when >= before:
-        return []
-    on = patient.on_osteoporosis_medication
-    return [
-        TimelineEvent(
-            when=when,
-            kind="medication",
-            title="Osteoporosis medication started or changed" if on else "Osteoporosis medication stopped",
-            badges=(("On treatment", "info"),) if on else (("Not on treatment", "muted"),),
-            url=reverse("patients:profile", kwargs={"patient_id": patient.pk}),
+    zone = zone_of(patient.user)
+    courses = Course.objects.for_patient(patient).select_related("regimen__drug")
+    if before is not None:
+        courses = courses.filter(started_on__lte=before.astimezone(zone).date())
+    url = reverse("medications:course-list", kwargs={"patient_id": patient.pk})
+    events = []
+    for course in courses:
+        events.append(
+            TimelineEvent(
+                when=local_midnight(course.started_on, zone),
+                kind="medication",
+                title=f"Started {course.regimen}",
+                body=f"Prescribed by {course.prescriber}" if course.prescriber else "",
+                badges=(("On treatment", "info"),) if course.is_current else (),
+                url=url,
+            )
         )
-    ]
+        if course.ended_on:
+            events.append(
+                TimelineEvent(
+                    when=local_midnight(course.ended_on, zone),
+                    kind="medication",
+                    title=f"Stopped {course.drug.name}: {course.get_stop_reason_display().lower()}",
+                    badges=(("Stopped", "muted"),),
+                    url=url,
+                )
+            )
+    if before is not None:
+        events = [event for event in events if event.when < before]
+    return sorted(events, key=lambda event: event.when, reverse=True)[:limit]
 
 
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
-    """Notes, fractures and medication older than `before`, newest first: one query per kind (none for medication)."""
+    """Notes, fractures and medication courses older than `before`, newest first: one query per kind."""
     events = []
     if "note" in kinds:
         events += note_events(patient, before=before, limit=limit)
     if "fracture" in kinds:
         events += fracture_events(patient, before=before, limit=limit)
     if "medication" in kinds and limit > 0:
-        events += medication_events(patient, before=before)
+        events += medication_events(patient, before=before, limit=limit)
     return sorted(events, key=lambda event: event.when, reverse=True)[:limit]

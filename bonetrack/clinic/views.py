@@ -22,6 +22,7 @@ from .models import ClinicalNote
 from .workspace import (
     WorklistQuery,
     cell_renderer,
+    prepare_rows,
     timeline_header,
     timeline_kinds,
     timeline_page,
@@ -32,8 +33,9 @@ from .workspace import (
 
 WORKLIST_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
-# Kinds only the care team sees on the timeline.
-CARE_TEAM_KINDS = {"note"}
+# Kinds only the care team sees on the timeline (patients read their medication prompts in plain words on their
+# medication page and dashboard).
+CARE_TEAM_KINDS = {"note", "treatment_prompt"}
 
 
 @require_GET
@@ -46,7 +48,7 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(worklist_queryset(request.user, today, query), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     render_cell = cell_renderer(columns)
     rows = []
-    for patient in page.object_list:
+    for patient in prepare_rows(list(page.object_list), today):
         patient.age = patient.age_on(today)
         patient.due_in_days = (patient.next_scan_due_on - today).days if patient.next_scan_due_on else None
         patient.overdue_days = max(0, -patient.due_in_days) if patient.due_in_days is not None else 0

@@ -20,6 +20,8 @@ from bonetrack.clinic import worklist as clinic_worklist
 from bonetrack.core.worklist import TimelineEvent, WorklistColumn, WorklistFilter
 from bonetrack.labs import timeline as labs_timeline
 from bonetrack.reminders import timeline as reminders_timeline
+from bonetrack.treatment import timeline as treatment_timeline
+from bonetrack.treatment import worklist as treatment_worklist
 from dexa import timeline as dexa_timeline
 from dexa import worklist as dexa_worklist
 from exercise import timeline as exercise_timeline
@@ -28,9 +30,17 @@ from nutrition import timeline as nutrition_timeline
 from nutrition import worklist as nutrition_worklist
 
 # Column groups and filters, in this order (each column also has its own `order` within the table).
-WORKLIST_SOURCES = (clinic_worklist, dexa_worklist, nutrition_worklist, exercise_worklist)
+WORKLIST_SOURCES = (clinic_worklist, treatment_worklist, dexa_worklist, nutrition_worklist, exercise_worklist)
 # Event sources; the first that offers a `timeline_header` draws the page header.
-TIMELINE_SOURCES = (clinic_timeline, reminders_timeline, labs_timeline, dexa_timeline, nutrition_timeline, exercise_timeline)
+TIMELINE_SOURCES = (
+    clinic_timeline,
+    treatment_timeline,
+    reminders_timeline,
+    labs_timeline,
+    dexa_timeline,
+    nutrition_timeline,
+    exercise_timeline,
+)
 
 DEFAULT_SORT = "next_scan_due_on"
 
@@ -94,6 +104,16 @@ def worklist_queryset(user, today: dt.date, query: WorklistQuery) -> QuerySet:
         if column.key == "name":
             ordering.append(F("user__first_name").desc() if query.sort.startswith("-") else F("user__first_name").asc())
     return patients.order_by(*ordering, "user__last_name", "pk")
+
+
+def prepare_rows(patients: list, today: dt.date) -> list:
+    """Let each source set values on the rows of one page that SQL cannot give (a fixed number of queries for the
+    whole page, never one per row)."""
+    for module in WORKLIST_SOURCES:
+        prepare = getattr(module, "prepare_rows", None)
+        if prepare is not None:
+            prepare(patients, today)
+    return patients
 
 
 def cell_renderer(columns: list[WorklistColumn]):

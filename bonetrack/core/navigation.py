@@ -23,6 +23,7 @@ PATIENT_TABS = (
     Tab("Dashboard", "dashboard:patient-dashboard"),
     Tab("Timeline", "clinic:timeline", section="clinic:"),
     Tab("Bone density", "dexa:scan-list", section="dexa:"),
+    Tab("Medication", "medications:course-list", section="medications:"),
     Tab("Nutrition", "nutrition:day", section="nutrition:"),
     Tab("Exercise", "exercise:week", section="exercise:"),
     Tab("Labs", "labs:lab-list", section="labs:"),

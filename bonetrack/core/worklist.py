@@ -6,6 +6,9 @@ A worklist source (`<app>/worklist.py`, in WORKLIST_SOURCES) may define:
     def annotate(patients: QuerySet[PatientProfile], today: date) -> QuerySet[PatientProfile]:
         # add the columns' values as annotations (Subquery/aggregates): no query per patient
         ...
+    def prepare_rows(patients: list[PatientProfile], today: date) -> None:
+        # optional: set values SQL cannot give on the rows of the page shown, in a fixed number of queries
+        ...
 
 A timeline source (`<app>/timeline.py`, in TIMELINE_SOURCES) may define:
     KINDS = {"scan": "Scans"}

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from bonetrack.accounts.forms import DATE_INPUT, validate_birth_date
 from bonetrack.accounts.models import Fracture, PatientProfile, User
@@ -31,10 +30,8 @@ class PatientProfileForm(forms.ModelForm):
             "current_smoker",
             "alcohol_3_units",
             "rheumatoid_arthritis",
-            "on_osteoporosis_medication",
-            "medication_changed_on",
         ]
-        widgets = {"date_of_birth": DATE_INPUT, "medication_changed_on": DATE_INPUT}
+        widgets = {"date_of_birth": DATE_INPUT}
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
@@ -44,12 +41,6 @@ class PatientProfileForm(forms.ModelForm):
         if earliest and value > earliest[0]:
             day, what = earliest
             raise forms.ValidationError(f"The record has {what} on {day:%-d %b %Y}: the date of birth can't be after that.")
-        return value
-
-    def clean_medication_changed_on(self):
-        value = self.cleaned_data.get("medication_changed_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("This date can't be in the future.")
         return value
 
 

@@ -12,7 +12,7 @@ def profile_update(*, patient: PatientProfile, user: User) -> None:
     """Save the patient's details and risk factors (changed in memory, e.g. by a form with commit=False)."""
     user.save()
     patient.save()
-    # Risk factors and medication move the next scan date (R5).
+    # Risk factors move the next scan date (R5).
     refresh_next_scan_due(patient)
 
 

@@ -80,7 +80,12 @@ def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     # midnight still says what the stage says ("due in 30 days", "due today").
     today = reminder.created_at.astimezone(schedule.zone(user.time_zone)).date()
     message = kind.message(
-        patient_id=patient.pk, due_on=reminder.due_on, stage=reminder.stage, today=today, catch_up=reminder.catch_up
+        patient_id=patient.pk,
+        due_on=reminder.due_on,
+        stage=reminder.stage,
+        today=today,
+        catch_up=reminder.catch_up,
+        drug=reminder.course.regimen.drug.name if reminder.course_id else "",
     )
     headers, unsubscribe = _headers(user, f"<reminder-{reminder.pk}@{_domain()}>")
     context = {
@@ -162,9 +167,11 @@ def send_reminder_emails(ids: list[int], now: dt.datetime | None = None) -> dict
     outcomes: dict[int, str] = {}
 
     def check(reminder: Reminder) -> str | None:
-        if not _email_allowed(reminder.patient.user):
+        kind = kinds.get(reminder.kind)
+        user = reminder.patient.user
+        if not (_email_allowed(user) and kind.email_allowed(NotificationPreference.for_user(user))):
             return EmailStatus.SKIPPED
-        if kinds.get(reminder.kind).current_due_on(reminder.patient) != reminder.due_on:
+        if kind.reminder_due_on(reminder, now) != reminder.due_on:
             return EmailStatus.SUPERSEDED
         # Out of date: a stage's text ("due today", "due in 30 days") holds on the patient's day it was recorded,
         # so it is not emailed on a later day (the in-app notification stays); nor after a later stage was recorded.
@@ -172,13 +179,17 @@ def send_reminder_emails(ids: list[int], now: dt.datetime | None = None) -> dict
         if not reminder.catch_up and now.astimezone(tz).date() != reminder.created_at.astimezone(tz).date():
             return EmailStatus.SUPERSEDED
         later = Reminder.objects.filter(
-            patient_id=reminder.patient_id, kind=reminder.kind, due_on=reminder.due_on, stage__gt=reminder.stage
+            patient_id=reminder.patient_id,
+            course_id=reminder.course_id,
+            kind=reminder.kind,
+            due_on=reminder.due_on,
+            stage__gt=reminder.stage,
         )
         if later.exists():
             return EmailStatus.SUPERSEDED
         return None
 
-    build = (lambda qs: qs.select_related("patient__user"), reminder_email)
+    build = (lambda qs: qs.select_related("patient__user", "course__regimen__drug"), reminder_email)
     return _send_all(Reminder, ids, build, check, now, outcomes)
 
 

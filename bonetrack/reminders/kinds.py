@@ -1,20 +1,15 @@
 """Kinds of reminder: the extension point. Each kind knows where its due dates live and how its messages read.
 
-A later feature registers its own kind (e.g. a denosumab dose every 6 months) with `register(...)`:
+A per-patient kind (the next scan) gives one due date per patient with `due_dates(patients)`, an annotation, no
+query per patient. A per-course kind (`per_course = True`: the dose reminders in `dose_kinds.py`) gives one due date
+per medication course, and its reminders carry the course. Every kind is listed in `_by_key()`; the sweep, the
+exactly-once bookkeeping, the channels and the pages need no other change.
 
-    class DenosumabDoseKind(ReminderKind):
-        key = "dose_denosumab"
-        label = "Denosumab injection"
-        offsets = (-14, 0, 14, 28, 42)
-        def due_dates(self, patients):  # one annotation, no query per patient
-            return patients.annotate(due_on=Subquery(...next dose date...)).filter(due_on__isnull=False)
-        ...
-    register(DenosumabDoseKind())
-
-The sweep, the exactly-once bookkeeping, the channels and the pages need no change. To keep a late-known due date
-from replaying its past stages, call `due_dates.due_date_changed(...)` where the kind's date changes, through a
-function in `services.py` that the owning app calls (the scan kind: `services.scan_due_date_changed`, called by
-`dexa.services.refresh_next_scan_due`); without that record every stage is treated as known in time.
+To keep a late-known due date from replaying its past stages, call `due_dates.due_date_changed(...)` where the kind's
+date changes, through a function in `services.py` that the owning app calls (the scan kind:
+`services.scan_due_date_changed`, called by `dexa.services.refresh_next_scan_due`; the dose kinds:
+`services.dose_schedule_changed`, called by the medication pages); without that record every stage is treated as
+known in time.
 """
 
 import datetime as dt
@@ -46,10 +41,24 @@ class ReminderKind(ABC):
     label = ""
     offsets: tuple[int, ...] = (-30, 0, 30, 60, 90)  # days from the due date; positive stages are the overdue ones
     catch_up_label = "Overdue notice (the date had already passed when it was set)"
+    # Per course (medication doses): each of a patient's courses has its own due date, and reminders carry the course.
+    per_course = False
 
-    @abstractmethod
+    def reminder_due_on(self, reminder, now: dt.datetime | None = None) -> dt.date | None:
+        """The current due date of what `reminder` is about, at `now` (a send drops reminders whose date has moved)."""
+        return self.current_due_on(reminder.patient)
+
+    def email_allowed(self, preference) -> bool:
+        """Whether the user's preferences let this kind email them."""
+        return preference.email
+
     def due_dates(self, patients: QuerySet) -> QuerySet:
-        """`patients` (PatientProfile) annotated with `due_on`, keeping only those that have one."""
+        """`patients` (PatientProfile) annotated with `due_on`, keeping only those that have one.
+
+        Every per-patient kind defines it; per-course kinds give `course_rows` instead (a course's due date may need
+        date arithmetic SQL cannot do the same way on SQLite and PostgreSQL).
+        """
+        raise NotImplementedError(f"{type(self).__name__} keeps its due dates per course")
 
     def current_due_on(self, patient) -> dt.date | None:
         """The patient's due date now (used to drop stages whose due date has since changed)."""
@@ -66,9 +75,12 @@ class ReminderKind(ABC):
         return f"Overdue reminder {number} of {len(overdue)}" if number else f"{days_phrase(offset)} overdue"
 
     @abstractmethod
-    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False) -> Message:
+    def message(
+        self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False, drug: str = ""
+    ) -> Message:
         """The reminder's subject and text for one stage (`today`: the patient's date when it was recorded), or, with
-        `catch_up`, for the single notice about a due date that had already passed when it became known."""
+        `catch_up`, for the single notice about a due date that had already passed when it became known. `drug`:
+        the medicine of a per-course kind."""
 
 
 class ScanDueKind(ReminderKind):
@@ -83,7 +95,9 @@ class ScanDueKind(ReminderKind):
     def current_due_on(self, patient) -> dt.date | None:
         return type(patient).objects.filter(pk=patient.pk).values_list("next_scan_due_on", flat=True).first()
 
-    def message(self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False) -> Message:
+    def message(
+        self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False, drug: str = ""
+    ) -> Message:
         when = f"{due_on:%A} {due_on.day} {due_on:%B %Y}"
         days = (due_on - today).days
         if catch_up:
@@ -145,29 +159,26 @@ def patient_path(url_name: str, patient_id: int, *, fallback: str) -> str:
     return _path_template(url_name, fallback).format(patient_id)
 
 
-_REGISTRY: dict[str, ReminderKind] = {}
+SCAN_DUE = ScanDueKind()
 
 
-def register(kind: ReminderKind) -> ReminderKind:
-    if not kind.key or kind.key in _REGISTRY:
-        raise ValueError(f"reminder kind {kind.key!r} is empty or already registered")
-    if len(kind.key) > 32:
-        raise ValueError("reminder kind keys are at most 32 characters")
-    _REGISTRY[kind.key] = kind
-    return kind
+@cache
+def _by_key() -> dict[str, ReminderKind]:
+    """Every kind of reminder, in sweep order: the next scan, then medication doses."""
+    # The dose kinds build on this module's ReminderKind, so they are imported here rather than at the top.
+    from .dose_kinds import DOSE_CLINIC, DOSE_SELF
+
+    return {kind.key: kind for kind in (SCAN_DUE, DOSE_CLINIC, DOSE_SELF)}
 
 
 def get(key: str) -> ReminderKind:
-    return _REGISTRY[key]
+    return _by_key()[key]
 
 
 def all_kinds() -> list[ReminderKind]:
-    return list(_REGISTRY.values())
+    return list(_by_key().values())
 
 
 def label_of(key: str) -> str:
-    kind = _REGISTRY.get(key)
+    kind = _by_key().get(key)
     return kind.label if kind else key
-
-
-SCAN_DUE = register(ScanDueKind())

@@ -8,8 +8,11 @@
   the list) once its due date is no longer the patient's.
 - `ReminderDueDate`: each patient's current due date per kind and since when it is known, so that stages whose
   moment passed before it was known are not replayed (see `schedule.plan`).
-- `NotificationPreference`: the channels a user wants (missing row = both on).
+- `DoseLateNotice`: the care team was told that a denosumab dose is a month late, once per (course, due date).
+- `NotificationPreference`: the channels a user wants (missing row = both on), and the patient's dose reminders.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +56,14 @@ class ReminderQuerySet(models.QuerySet):
 
 class Reminder(EmailOutbox):
     patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="reminders")
+    course = models.ForeignKey(
+        "treatment.Course",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        help_text="The medication course of a dose reminder (empty for scan reminders).",
+    )
     kind = models.CharField(max_length=32)
     due_on = models.DateField()
     stage = models.SmallIntegerField(help_text="Days from the due date: -30 before, 0 on the day, 30/60/90 overdue.")
@@ -68,7 +79,16 @@ class Reminder(EmailOutbox):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "kind", "due_on", "stage"], name="reminder_once_per_stage"),
+            # Two partial constraints rather than one over a nullable column: NULLs are distinct in a plain unique
+            # index (SQLite, and PostgreSQL without NULLS NOT DISTINCT), which would let a scan stage in twice.
+            models.UniqueConstraint(
+                fields=["patient", "kind", "due_on", "stage"], condition=Q(course__isnull=True), name="reminder_once_per_stage"
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "course", "kind", "due_on", "stage"],
+                condition=Q(course__isnull=False),
+                name="reminder_once_per_course_stage",
+            ),
             models.CheckConstraint(condition=Q(email_status__in=EmailStatus.values), name="reminder_email_status_valid"),
             models.CheckConstraint(
                 condition=Q(email_sent_at__isnull=True) | Q(email_status=EmailStatus.SENT), name="reminder_sent_has_status"
@@ -97,15 +117,25 @@ class Reminder(EmailOutbox):
 
 
 class ReminderDueDate(models.Model):
-    """A patient's current due date for one kind, and when it became the current one."""
+    """A patient's (or one of their courses') current due date for one kind, and when it became the current one."""
 
     patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="reminder_due_dates")
+    course = models.ForeignKey(
+        "treatment.Course", null=True, blank=True, on_delete=models.CASCADE, related_name="reminder_due_dates"
+    )
     kind = models.CharField(max_length=32)
     due_on = models.DateField()
     known_since = models.DateTimeField(help_text="Stages whose moment passed before this are not sent.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["patient", "kind"], name="reminder_due_date_once_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind"], condition=Q(course__isnull=True), name="reminder_due_date_once_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["course", "kind"], condition=Q(course__isnull=False), name="reminder_due_date_once_per_course"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{kinds.label_of(self.kind)} due {self.due_on:%d %b %Y}, known since {self.known_since:%d %b %Y %H:%M}"
@@ -131,6 +161,23 @@ class ClinicianDigest(EmailOutbox):
 
     def __str__(self) -> str:
         return f"Overdue digest for {self.clinician} on {self.day:%d %b %Y}"
+
+
+class DoseLateNotice(models.Model):
+    """The care team was told that a denosumab dose is a month or more late (R11, R16): once per (course, due date)."""
+
+    course = models.ForeignKey("treatment.Course", on_delete=models.CASCADE, related_name="late_notices")
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["course", "due_on"], name="dose_late_notice_once_per_due_date")]
+        indexes = [models.Index(fields=["batch"], name="dose_late_notice_batch")]
+
+    def __str__(self) -> str:
+        return f"Late dose notice: course {self.course_id}, due {self.due_on:%d %b %Y}"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -187,6 +234,15 @@ class NotificationPreference(models.Model):
     email = models.BooleanField("Email", default=True, help_text="Reminders by email, with a link to stop them.")
     in_app = models.BooleanField("In BoneTrack", default=True, help_text="Reminders under the bell at the top of the page.")
     email_stopped_at = models.DateTimeField(null=True, blank=True, help_text="When an unsubscribe link was used.")
+    dose_in_app = models.BooleanField(
+        "Dose-day reminders in BoneTrack", default=True, help_text="Self-given medicines: a reminder on each dose day."
+    )
+    dose_email = models.BooleanField(
+        "Dose-day reminders by email", default=False, help_text="Self-given medicines: only when the patient opts in."
+    )
+    dose_time = models.TimeField(
+        "Dose-day reminder time", default=dt.time(8), help_text="Local time of the dose-day reminder."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

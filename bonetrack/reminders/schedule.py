@@ -29,10 +29,15 @@ class Stage:
     catch_up: bool = False
 
 
-def send_moment(due_on: dt.date, offset_days: int, tz: dt.tzinfo, hour: int = SEND_HOUR) -> dt.datetime:
-    """The UTC moment at which the stage `offset_days` of `due_on` is sent: `hour`:00 local on that date."""
+def local_time(hour: int | dt.time) -> dt.time:
+    """`hour`:00, or the time itself (a patient's chosen dose-reminder time)."""
+    return hour if isinstance(hour, dt.time) else dt.time(hour)
+
+
+def send_moment(due_on: dt.date, offset_days: int, tz: dt.tzinfo, hour: int | dt.time = SEND_HOUR) -> dt.datetime:
+    """The UTC moment at which the stage `offset_days` of `due_on` is sent: `hour` local on that date."""
     day = due_on + dt.timedelta(days=offset_days)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(UTC)
+    return dt.datetime.combine(day, local_time(hour), tzinfo=tz).astimezone(UTC)
 
 
 def current_stage(
@@ -59,16 +64,20 @@ def upcoming(
     return [(o, m) for o in sorted(offsets) if (m := send_moment(due_on, o, tz, hour)) > now]
 
 
-def next_send_moment(after: dt.datetime, tz: dt.tzinfo, hour: int = SEND_HOUR) -> dt.datetime:
+def next_send_moment(after: dt.datetime, tz: dt.tzinfo, hour: int | dt.time = SEND_HOUR) -> dt.datetime:
     """The first `hour`:00 local time at or after `after` (UTC)."""
     day = after.astimezone(tz).date()
-    while (moment := dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(UTC)) < after:
+    while (moment := dt.datetime.combine(day, local_time(hour), tzinfo=tz).astimezone(UTC)) < after:
         day += dt.timedelta(days=1)
     return moment
 
 
 def plan(
-    due_on: dt.date, offsets: tuple[int, ...], tz: dt.tzinfo, known_since: dt.datetime | None, hour: int = SEND_HOUR
+    due_on: dt.date,
+    offsets: tuple[int, ...],
+    tz: dt.tzinfo,
+    known_since: dt.datetime | None,
+    hour: int | dt.time = SEND_HOUR,
 ) -> list[Stage]:
     """Every stage that will be sent for `due_on`, earliest first.
 

@@ -9,7 +9,7 @@ import datetime as dt
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.core.enqueue import enqueue_on_commit
 
-from . import kinds
+from . import dose_kinds, kinds
 from .due_dates import due_date_changed
 from .tasks import sweep_reminders_task
 
@@ -23,4 +23,25 @@ def scan_due_date_changed(*, patient: PatientProfile, due_on: dt.date | None) ->
     sweep recorded for the old date just before this change committed. Broker down: the periodic sweep catches up.
     """
     due_date_changed(patient, kinds.SCAN_DUE, due_on)
+    enqueue_on_commit(sweep_reminders_task, [patient.pk])
+
+
+def dose_schedule_changed(*, patient: PatientProfile) -> None:
+    """A dose was recorded or removed, or a course started, changed or stopped: the patient's dose due dates moved.
+
+    Records since when each clinic-given course's due date is known (a course entered with a dose already past due
+    gets one overdue notice, not the stages it missed), drops the dates of courses that no longer have one, withdraws
+    the notifications of dates that are no longer current, and sweeps this patient after commit (that sweep also
+    withdraws a self-given dose-day reminder once the dose is ticked).
+    """
+    kind = dose_kinds.DOSE_CLINIC
+    due = kind.course_due_dates([patient.pk])
+    for course_id, (_, due_on) in due.items():
+        due_date_changed(patient, kind, due_on, course_id=course_id)
+    for course_id in (
+        patient.reminder_due_dates.filter(kind=kind.key, course__isnull=False)
+        .exclude(course_id__in=list(due))
+        .values_list("course_id", flat=True)
+    ):
+        due_date_changed(patient, kind, None, course_id=course_id)
     enqueue_on_commit(sweep_reminders_task, [patient.pk])

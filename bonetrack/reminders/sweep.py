@@ -7,6 +7,9 @@ Two sweeps running at once can both try a stage; the constraint lets exactly one
 winner (whose batch id is on the row) writes the notification and publishes the email.
 Which stage is current comes from `schedule.plan`: stages already past when the due date became known are skipped,
 and a date already overdue then gets one catch-up notice instead.
+Per-course kinds (dose reminders, `dose_kinds.py`) read one query of courses per batch instead of patients and then
+go through the same insert; the clinic-given kind also records the care team's late-denosumab notice, once per
+(course, due date) by the same insert-and-read-back.
 """
 
 import datetime as dt
@@ -26,7 +29,15 @@ from bonetrack.core.enqueue import enqueue_on_commit
 
 from . import kinds, schedule
 from .due_dates import withdraw_superseded
-from .models import ClinicianDigest, EmailStatus, Notification, NotificationPreference, Reminder, ReminderDueDate
+from .models import (
+    ClinicianDigest,
+    DoseLateNotice,
+    EmailStatus,
+    Notification,
+    NotificationPreference,
+    Reminder,
+    ReminderDueDate,
+)
 
 logger = logging.getLogger("bonetrack.reminders")
 
@@ -80,26 +91,10 @@ def sweep(now: dt.datetime | None = None, *, patient_ids=None, batch_size: int =
     now = now or timezone.now()
     stats = SweepStats()
     for kind in kinds.all_kinds():
-        # The ids first (one narrow query), then the rows batch by batch: each batch query is an index lookup
-        # on its ids, whatever the planner believes about the table sizes.
-        ids = list(candidates(kind, now, patient_ids).order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            rows = list(
-                candidates(kind, now, ids[start : start + batch_size]).values(
-                    "pk",
-                    "user_id",
-                    "due_on",
-                    "last_stage",
-                    "known_since",
-                    "wants_email",
-                    "wants_in_app",
-                    "user__time_zone",
-                    "user__email",
-                )
-            )
-            stats.batches += 1
-            stats.patients += len(rows)
-            _record_batch(kind, rows, now, stats, enqueue=enqueue)
+        if kind.per_course:
+            _sweep_courses(kind, now, patient_ids, batch_size, stats, enqueue=enqueue)
+        else:
+            _sweep_patients(kind, now, patient_ids, batch_size, stats, enqueue=enqueue)
         if patient_ids is not None:
             withdraw_superseded(kind, list(patient_ids), now)
     if enqueue:
@@ -107,19 +102,110 @@ def sweep(now: dt.datetime | None = None, *, patient_ids=None, batch_size: int =
     return stats
 
 
+def _sweep_patients(kind, now: dt.datetime, patient_ids, batch_size: int, stats: SweepStats, *, enqueue: bool) -> None:
+    # The ids first (one narrow query), then the rows batch by batch: each batch query is an index lookup
+    # on its ids, whatever the planner believes about the table sizes.
+    ids = list(candidates(kind, now, patient_ids).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        rows = [
+            {
+                "patient_id": row["pk"],
+                "course_id": None,
+                "user_id": row["user_id"],
+                "due_on": row["due_on"],
+                "last_stage": row["last_stage"],
+                "known_since": row["known_since"],
+                "wants_email": row["wants_email"],
+                "wants_in_app": row["wants_in_app"],
+                "time_zone": row["user__time_zone"],
+                "email": row["user__email"],
+                "send_time": schedule.SEND_HOUR,
+                "drug": "",
+            }
+            for row in candidates(kind, now, ids[start : start + batch_size]).values(
+                "pk",
+                "user_id",
+                "due_on",
+                "last_stage",
+                "known_since",
+                "wants_email",
+                "wants_in_app",
+                "user__time_zone",
+                "user__email",
+            )
+        ]
+        stats.batches += 1
+        stats.patients += len(rows)
+        _record_batch(kind, rows, now, stats, enqueue=enqueue)
+
+
+def _sweep_courses(kind, now: dt.datetime, patient_ids, batch_size: int, stats: SweepStats, *, enqueue: bool) -> None:
+    """The same for a per-course kind: the course ids, then one query per batch of courses (see `dose_kinds`)."""
+    ids = kind.candidate_ids(now, patient_ids)
+    last_offset = max(kind.offsets)
+    for start in range(0, len(ids), batch_size):
+        rows = kind.course_rows(ids[start : start + batch_size], now)
+        stats.batches += 1
+        in_play = schedule.latest_due_date_in_play(now.date(), kind.offsets)
+        # Past the overdue cap: nothing more to record, ever, for this due date.
+        due = [r for r in rows if r["due_on"] <= in_play and r["last_stage"] != last_offset]
+        stats.patients += len(due)
+        _record_batch(kind, due, now, stats, enqueue=enqueue)
+        late = kind.late_notices(rows)
+        if late:
+            _record_late_notices(late, now)
+
+
+def _record_late_notices(rows: list[dict], now: dt.datetime) -> None:
+    """Tell each clinician on the care team, once per (course, due date), that a denosumab dose is a month late."""
+    from bonetrack.careteams.models import CareTeamMembership
+
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        insert_ignoring_conflicts(
+            DoseLateNotice,
+            [{"course_id": r["course_id"], "due_on": r["due_on"], "created_at": now, "batch": batch} for r in rows],
+        )
+        won = {n["course_id"] for n in DoseLateNotice.objects.filter(batch=batch).values("course_id")}
+        if not won:
+            return
+        by_patient: dict[int, list[dict]] = {}
+        for row in rows:
+            if row["course_id"] in won:
+                by_patient.setdefault(row["patient_id"], []).append(row)
+        team = CareTeamMembership.objects.active().filter(clinician__is_active=True, patient_id__in=by_patient)
+        fallback = "reminders:reminder-list"
+        notifications = []
+        for member in team.values("patient_id", "clinician_id"):
+            for row in by_patient[member["patient_id"]]:
+                days = (row["today"] - row["due_on"]).days
+                notifications.append(
+                    {
+                        "recipient_id": member["clinician_id"],
+                        "title": f"High priority: {row['patient_name']}'s {row['drug']} dose is {days} days late",
+                        "body": f"Due {row['due_on']:%-d %b %Y} (6 months after the last dose); a month or more late "
+                        "risks rebound bone loss and vertebral fractures (R11).",
+                        "url": kinds.patient_path("medications:course-list", row["patient_id"], fallback=fallback),
+                        "created_at": now,
+                    }
+                )
+        insert_ignoring_conflicts(Notification, notifications)
+
+
 def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, stats: SweepStats, *, enqueue: bool) -> None:
     batch = uuid.uuid4()
     new: list[dict] = []
-    by_patient: dict[int, dict] = {}
+    by_key: dict[tuple[int, int | None], dict] = {}
     for row in rows:
-        tz = schedule.zone(row["user__time_zone"])
-        stage = schedule.current(schedule.plan(row["due_on"], kind.offsets, tz, row["known_since"]), now)
+        tz = schedule.zone(row["time_zone"])
+        stage = schedule.current(schedule.plan(row["due_on"], kind.offsets, tz, row["known_since"], row["send_time"]), now)
         if stage is None or (row["last_stage"] is not None and stage.offset <= row["last_stage"]):
             continue
-        email_on = bool(row["wants_email"] and row["user__email"])
+        email_on = bool(row["wants_email"] and row["email"])
         new.append(
             {
-                "patient_id": row["pk"],
+                "patient_id": row["patient_id"],
+                "course_id": row["course_id"],
                 "kind": kind.key,
                 "due_on": row["due_on"],
                 "stage": stage.offset,
@@ -131,29 +217,32 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
                 "email_queued_at": now if (email_on and enqueue) else None,
             }
         )
-        by_patient[row["pk"]] = row
+        by_key[row["patient_id"], row["course_id"]] = row
     if not new:
         return
     with transaction.atomic():
         insert_ignoring_conflicts(Reminder, new)
         won = list(
-            Reminder.objects.filter(batch=batch).values("pk", "patient_id", "due_on", "stage", "catch_up", "email_status")
+            Reminder.objects.filter(batch=batch).values(
+                "pk", "patient_id", "course_id", "due_on", "stage", "catch_up", "email_status"
+            )
         )
         notifications = []
         emails = []
         for reminder in won:
-            row = by_patient[reminder["patient_id"]]
+            row = by_key[reminder["patient_id"], reminder["course_id"]]
             stats.by_stage[reminder["stage"]] = stats.by_stage.get(reminder["stage"], 0) + 1
             if reminder["email_status"] == EmailStatus.PENDING:
                 emails.append(reminder["pk"])
             if row["wants_in_app"]:
-                today = now.astimezone(schedule.zone(row["user__time_zone"])).date()
+                today = now.astimezone(schedule.zone(row["time_zone"])).date()
                 message = kind.message(
-                    patient_id=row["pk"],
+                    patient_id=row["patient_id"],
                     due_on=reminder["due_on"],
                     stage=reminder["stage"],
                     today=today,
                     catch_up=reminder["catch_up"],
+                    drug=row["drug"],
                 )
                 notifications.append(
                     {

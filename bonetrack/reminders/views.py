@@ -19,7 +19,7 @@ from bonetrack.core.timezones import zone_of
 
 from . import kinds, schedule
 from .delivery import user_id_from_token
-from .forms import NotificationPreferenceForm
+from .forms import DoseReminderForm, NotificationPreferenceForm
 from .models import Notification, NotificationPreference, Reminder, ReminderDueDate
 
 LIST_LIMIT = 100
@@ -86,13 +86,20 @@ def reminder_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResp
     if request.method == "POST" and not is_self:
         raise PermissionDenied("Only the patient chooses their channels.")
     preference = NotificationPreference.for_user(patient.user)
-    form = NotificationPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
-    if request.method == "POST" and form.is_valid():
+    saving_dose = request.method == "POST" and "save_dose" in request.POST
+    saving_channels = request.method == "POST" and not saving_dose
+    form = NotificationPreferenceForm(request.POST if saving_channels else None, instance=preference)
+    dose_form = DoseReminderForm(request.POST if saving_dose else None, instance=preference)
+    if saving_channels and form.is_valid():
         preference = form.save(commit=False)
         if preference.email:
             preference.email_stopped_at = None
         preference.save()
         messages.success(request, "Your reminder settings are saved.")
+        return redirect("reminders:reminder-list", patient_id=patient.pk)
+    if saving_dose and dose_form.is_valid():
+        dose_form.save()
+        messages.success(request, "Your dose-day reminders are saved.")
         return redirect("reminders:reminder-list", patient_id=patient.pk)
     tz = zone_of(patient.user)
     now = timezone.now()
@@ -100,9 +107,11 @@ def reminder_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResp
     return TemplateResponse(
         request,
         "reminders/reminder_list.html",
-        {
+        status=422 if request.method == "POST" else 200,
+        context={
             "patient": patient,
             "form": form if is_self else None,
+            "dose_form": dose_form if is_self else None,
             "preference": preference,
             "upcoming": _upcoming(patient, tz, now),
             "history": history,
@@ -115,6 +124,9 @@ def _upcoming(patient: PatientProfile, tz: dt.tzinfo, now: dt.datetime) -> list[
     known = {(r.kind, r.due_on): r.known_since for r in ReminderDueDate.objects.filter(patient=patient)}
     rows = []
     for kind in kinds.all_kinds():
+        if kind.per_course:
+            rows += _upcoming_doses(kind, patient, tz, now)
+            continue
         due_on = kind.current_due_on(patient)
         if due_on is None:
             continue
@@ -123,6 +135,26 @@ def _upcoming(patient: PatientProfile, tz: dt.tzinfo, now: dt.datetime) -> list[
                 label = kind.catch_up_label if stage.catch_up else kind.stage_label(stage.offset)
                 rows.append({"kind": kind.label, "due_on": due_on, "stage": label, "when": stage.moment.astimezone(tz)})
     return sorted(rows, key=lambda r: r["when"])
+
+
+def _upcoming_doses(kind, patient: PatientProfile, tz: dt.tzinfo, now: dt.datetime) -> list[dict]:
+    """The next stages of each of the patient's courses of a dose kind, the way the sweep plans them (one query)."""
+    rows = []
+    for course in kind.course_rows(kind.courses([patient.pk]).values("pk"), now):
+        if not (course["wants_in_app"] or course["wants_email"]):
+            continue
+        for stage in schedule.plan(course["due_on"], kind.offsets, tz, course["known_since"], course["send_time"]):
+            if stage.moment > now and (course["last_stage"] is None or stage.offset > course["last_stage"]):
+                label = kind.catch_up_label if stage.catch_up else kind.stage_label(stage.offset)
+                rows.append(
+                    {
+                        "kind": f"{kind.label}: {course['drug']}",
+                        "due_on": course["due_on"],
+                        "stage": label,
+                        "when": stage.moment.astimezone(tz),
+                    }
+                )
+    return rows
 
 
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without a session or CSRF token; the signed token is the proof.

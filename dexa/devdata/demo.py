@@ -7,8 +7,6 @@ from decimal import Decimal as D
 
 from django.utils import timezone
 
-from bonetrack.accounts.models import PatientProfile
-
 from ..models import DexaScan, Facility, ScannerMake, ScanRevision, SiteMeasurement, Source
 from ..rules import add_months
 from ..services import refresh_next_scan_due
@@ -78,11 +76,7 @@ def seed(demo) -> None:
     if not margaret.dexa_scans.exists():
         # The last scan ~23.5 months ago: on treatment the 2-year rule puts the next scan about two weeks ahead.
         last = add_months(today, -24) + dt.timedelta(days=15)
-        first = add_months(last, -96)
-        PatientProfile.objects.filter(pk=margaret.pk).update(
-            on_osteoporosis_medication=True, medication_changed_on=add_months(first, 1)
-        )
-        margaret.refresh_from_db()
+        # Her medication courses (bonetrack/treatment/devdata/demo.py) follow these scan dates.
         scans = [
             (add_months(last, -12 * years), riverside, ScannerMake.HOLOGIC, "Horizon A", _rows("left", *sites))
             for years, *sites in MARGARET

@@ -1,4 +1,4 @@
-"""A profile cannot hold what cannot be true: a postmenopausal man, medication changed before birth, records before birth."""
+"""A profile cannot hold what cannot be true: a postmenopausal man, medication started before birth, records before birth."""
 
 import datetime as dt
 
@@ -8,9 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from bonetrack.accounts.models import MENOPAUSE_MESSAGE, PatientProfile, User
+from bonetrack.treatment.models import Course
 from exercise.models import ExerciseSession
 from tests.dexa.factories import make_scan
-from tests.factories import FractureFactory
+from tests.factories import CourseFactory, FractureFactory, catalogue_regimen
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,6 @@ def profile_data(**overrides) -> dict:
         "profile-date_of_birth": BIRTH.isoformat(),
         "profile-sex": "female",
         "profile-menopausal_status": "post",
-        "profile-medication_changed_on": "",
     }
     return data | {f"profile-{key}": value for key, value in overrides.items()}
 
@@ -68,18 +68,29 @@ def test_sign_up_refuses_a_postmenopausal_man(client):
     assert not User.objects.filter(email="new.man@example.org").exists()
 
 
+def start_course(client, patient, day: str):
+    regimen = catalogue_regimen("alendronate-70mg-weekly")
+    url = reverse("medications:course-list", kwargs={"patient_id": patient.pk})
+    return client.post(url, {"regimen": regimen.pk, "started_on": day})
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01", "1958-05-19"])
-def test_medication_cannot_change_before_birth(patient_client, patient, day):
-    response = save_profile(patient_client, patient, on_osteoporosis_medication="on", medication_changed_on=day)
-    assert response.context["profile_form"].errors["medication_changed_on"] == [
-        "The medication date can't be before the date of birth."
+def test_medication_cannot_start_before_birth(patient_client, patient, day):
+    response = start_course(patient_client, patient, day)
+    assert response.context["form"].errors["started_on"] == ["The start can't be before the date of birth."]
+    assert not Course.objects.for_patient(patient).exists()
+
+
+def test_medication_may_start_on_the_day_of_birth(patient_client, patient):
+    assert start_course(patient_client, patient, BIRTH.isoformat()).status_code == 302
+
+
+def test_birth_cannot_move_to_after_a_medication_course(patient_client, patient):
+    CourseFactory(patient=patient, started_on=dt.date(1990, 6, 1))
+    response = save_profile(patient_client, patient, date_of_birth="1991-01-01")
+    assert response.context["profile_form"].errors["date_of_birth"] == [
+        "The record has a medication course on 1 Jun 1990: the date of birth can't be after that."
     ]
-    patient.refresh_from_db()
-    assert patient.medication_changed_on is None
-
-
-def test_medication_may_change_on_the_day_of_birth(patient_client, patient):
-    assert save_profile(patient_client, patient, medication_changed_on=BIRTH.isoformat()).status_code == 302
 
 
 def test_birth_cannot_move_to_after_the_earliest_record(patient_client, patient):
@@ -97,8 +108,9 @@ def test_birth_cannot_move_to_after_the_earliest_record(patient_client, patient)
 def test_the_database_refuses_what_the_forms_refuse(patient):
     with pytest.raises(IntegrityError), transaction.atomic():
         PatientProfile.objects.filter(pk=patient.pk).update(sex="male", menopausal_status="post")
+    course = CourseFactory(patient=patient, started_on=dt.date(2020, 1, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        PatientProfile.objects.filter(pk=patient.pk).update(medication_changed_on=dt.date(1900, 1, 1))
+        Course.objects.filter(pk=course.pk).update(ended_on=dt.date(2019, 12, 31), stop_reason="other")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,6 +133,9 @@ def test_the_migration_corrects_rows_saved_before_these_rules():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert PatientProfile.objects.get(pk=man).menopausal_status == "n/a"
-    assert PatientProfile.objects.get(pk=woman).medication_changed_on is None
+    # The change before birth was dropped, so it became no course; the other became a course on its date.
+    assert not Course.objects.filter(patient_id=woman).exists()
     assert PatientProfile.objects.get(pk=woman).menopausal_status == "post"
-    assert PatientProfile.objects.get(pk=fine).medication_changed_on == dt.date(2020, 1, 1)
+    assert list(Course.objects.filter(patient_id=fine).values_list("started_on", "ended_on")) == [
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 1))
+    ]

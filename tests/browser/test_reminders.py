@@ -25,9 +25,9 @@ def test_patient_sees_the_reminder_under_the_bell_and_marks_it_read(live_server,
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/patients/{patient.pk}/reminders/")
     expect(page.get_by_role("heading", name="Coming up")).to_be_visible()
-    page.get_by_label("Email me").uncheck()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("checkbox", name="Email me:", exact=True).uncheck()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your reminder settings are saved.")).to_be_visible()
-    expect(page.get_by_label("Email me")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="Email me:", exact=True)).not_to_be_checked()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360

@@ -10,7 +10,7 @@ from bonetrack.clinic import timeline as clinic_timeline
 from bonetrack.clinic import workspace
 from bonetrack.clinic.models import ClinicalNote
 from bonetrack.core.worklist import TimelineEvent
-from tests.factories import FractureFactory
+from tests.factories import CourseFactory, FractureFactory
 
 UTC = dt.UTC
 
@@ -150,47 +150,54 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
         FractureFactory(patient=patient, occurred_on=dt.date(2000 + i % 20, 1, 1 + i % 28))
     client.force_login(clinician)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    # session, user, patient, audit insert, one query per timeline source (notes, fractures, scans, nutrition,
-    # exercise, reminders, labs; medication reads the patient row), and ATOMIC_REQUESTS' savepoints; a full page
+    # session, user, patient, audit insert, one query per timeline source (notes, fractures, medication courses,
+    # scans, nutrition, exercise, reminders, labs, doses, and the courses behind the medication prompts, which the
+    # chart's medication bands reuse), and ATOMIC_REQUESTS' savepoints; a full page
     # adds the chart header's scans and the note form's scan choices. The nutrition source reads only the last
     # months a page can show, and looks further back (one more query) when gaps in logging leave that window short,
     # as here, where nothing is logged at all.
-    with django_assert_max_num_queries(15 if htmx else 17):
+    with django_assert_max_num_queries(18 if htmx else 20):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20
 
 
-def test_medication_event_from_the_profile(patient, clinician, django_assert_num_queries):
+def test_medication_events_from_the_courses(patient, clinician, django_assert_num_queries):
     patient.user.time_zone = "America/New_York"
     patient.user.save()
-    patient.on_osteoporosis_medication, patient.medication_changed_on = True, dt.date(2022, 4, 5)
     zone = zoneinfo.ZoneInfo("America/New_York")
-    with django_assert_num_queries(0):
+    stopped = {"ended_on": dt.date(2022, 4, 5), "stop_reason": "side_effects"}
+    CourseFactory(patient=patient, started_on=dt.date(2019, 1, 7), prescriber="Dr Lee", **stopped)
+    CourseFactory(patient=patient, regimen_slug="denosumab-60mg-6-monthly", started_on=dt.date(2022, 4, 5))
+    with django_assert_num_queries(1):
         events = clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"})
-    started = "Osteoporosis medication started or changed"
-    assert [(e.when, e.kind, e.title, e.badges) for e in events] == [
-        (dt.datetime(2022, 4, 5, tzinfo=zone), "medication", started, (("On treatment", "info"),))
+    assert {e.kind for e in events} == {"medication"}
+    assert [(e.when, e.title, e.badges) for e in events] == [
+        (dt.datetime(2022, 4, 5, tzinfo=zone), "Started Denosumab 60 mg every 6 months", (("On treatment", "info"),)),
+        (dt.datetime(2022, 4, 5, tzinfo=zone), "Stopped Alendronate: side effects", (("Stopped", "muted"),)),
+        (dt.datetime(2019, 1, 7, tzinfo=zone), "Started Alendronate 70 mg weekly", ()),
     ]
-    assert events[0].url == reverse("patients:profile", kwargs={"patient_id": patient.pk})
-    # Paging: strictly older than `before`.
-    assert clinic_timeline.timeline_events(patient, before=events[0].when, limit=10, kinds={"medication"}) == []
+    assert events[-1].body == "Prescribed by Dr Lee"
+    assert {e.url for e in events} == {reverse("medications:course-list", kwargs={"patient_id": patient.pk})}
+    # Paging: strictly older than `before`, and at most `limit`.
+    assert [e.title for e in clinic_timeline.timeline_events(patient, before=events[0].when, limit=10, kinds={"medication"})] == [
+        "Started Alendronate 70 mg weekly"
+    ]
     later = dt.datetime(2022, 4, 5, 0, 1, tzinfo=zone)
-    assert len(clinic_timeline.timeline_events(patient, before=later, limit=10, kinds={"medication"})) == 1
-    patient.on_osteoporosis_medication = False
-    stopped = clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"})
-    assert [(e.title, e.badges) for e in stopped] == [("Osteoporosis medication stopped", (("Not on treatment", "muted"),))]
-    patient.medication_changed_on = None
+    assert len(clinic_timeline.timeline_events(patient, before=later, limit=10, kinds={"medication"})) == 3
+    assert len(clinic_timeline.timeline_events(patient, before=later, limit=2, kinds={"medication"})) == 2
+
+
+def test_no_courses_no_medication_events(patient):
     assert clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"medication"}) == []
 
 
 def test_medication_event_on_the_page_for_patient_and_team(client, patient, clinician):
-    patient.on_osteoporosis_medication, patient.medication_changed_on = True, dt.date(2022, 4, 5)
-    patient.save()
+    CourseFactory(patient=patient, started_on=dt.date(2022, 4, 5))
     FractureFactory(patient=patient, site="hip", occurred_on=dt.date(2023, 6, 1))
     for user in (clinician, patient.user):
         client.force_login(user)
         response = client.get(_url(patient))
-        assert _titles(response) == ["Hip fracture", "Osteoporosis medication started or changed"]
+        assert _titles(response) == ["Hip fracture", "Started Alendronate 70 mg weekly"]
         assert {"key": "medication", "label": "Medication"} in [
             {"key": c["key"], "label": c["label"]} for c in response.context_data["kind_choices"]
         ]

@@ -12,7 +12,7 @@ from bonetrack.clinic import worklist as clinic_worklist
 from bonetrack.clinic import workspace
 from bonetrack.core.timezones import local_today
 from bonetrack.core.worklist import WorklistColumn, WorklistFilter
-from tests.factories import AdminFactory, ClinicianFactory, FractureFactory, MembershipFactory, PatientFactory
+from tests.factories import AdminFactory, ClinicianFactory, CourseFactory, FractureFactory, MembershipFactory, PatientFactory
 
 URL = reverse("clinic:worklist")
 
@@ -149,6 +149,8 @@ def _team_of(n: int):
         patient = PatientFactory(next_scan_due_on=today - dt.timedelta(days=i - n // 2))
         MembershipFactory(patient=patient, clinician=clinician)
         FractureFactory(patient=patient)
+        CourseFactory(patient=patient, started_on=dt.date(2020, 1, 1), ended_on=dt.date(2021, 1, 1), stop_reason="finished")
+        CourseFactory(patient=patient, regimen_slug="denosumab-60mg-6-monthly", started_on=dt.date(2021, 2, 1))
     return clinician
 
 
@@ -244,22 +246,33 @@ def test_cells_render_templates_and_escape_plain_values(client, team, monkeypatc
     assert f'<a href="{reverse("clinic:timeline", kwargs={"patient_id": team.overdue.pk})}">Olive Overdue</a>' in body
 
 
-def _on_treatment(patient, since):
-    patient.on_osteoporosis_medication, patient.medication_changed_on = True, since
-    patient.save(update_fields=["on_osteoporosis_medication", "medication_changed_on"])
+def _on_treatment(patient, since, regimen_slug="alendronate-70mg-weekly"):
+    CourseFactory(patient=patient, started_on=since, regimen_slug=regimen_slug)
 
 
 def test_medication_column_shows_treatment_and_its_date(client, team):
     _on_treatment(team.soon, dt.date(2021, 3, 4))
-    _on_treatment(team.unknown, None)
+    # A course of a drug that was not recorded (carried over from the old profile checkbox).
+    _on_treatment(team.unknown, dt.date(2019, 7, 8), regimen_slug="unspecified")
+    # A course that stopped: not on treatment, whatever happened before.
+    CourseFactory(patient=team.overdue, started_on=dt.date(2018, 1, 1), ended_on=dt.date(2020, 1, 1), stop_reason="cost")
     client.force_login(team.clinician)
     response = client.get(URL)
     values = {row["patient"].name: {c["column"].key: c["value"] for c in row["cells"]} for row in response.context["rows"]}
     assert [values[name]["on_medication"] for name in ("Olive Overdue", "Sam Soon", "Una Unscanned")] == [False, True, True]
     body = response.content.decode()
-    assert 'On treatment since <time datetime="2021-03-04">4 Mar 2021</time>' in body
-    assert '<td data-label="Medication">On treatment</td>' in body  # on treatment, date unknown
+    assert 'On Alendronate since <time datetime="2021-03-04">4 Mar 2021</time>' in body
+    assert 'On treatment since <time datetime="2019-07-08">8 Jul 2019</time>' in body  # drug not recorded
     assert '<td data-label="Medication"><span class="muted">Not on treatment</span></td>' in body
+
+
+def test_medication_column_shows_the_latest_change_and_the_newest_current_drug(client, team):
+    CourseFactory(patient=team.soon, started_on=dt.date(2018, 1, 1), ended_on=dt.date(2023, 5, 6), stop_reason="finished")
+    _on_treatment(team.soon, dt.date(2023, 5, 6), regimen_slug="denosumab-60mg-6-monthly")
+    _on_treatment(team.soon, dt.date(2020, 2, 3), regimen_slug="raloxifene-60mg-daily")
+    client.force_login(team.clinician)
+    body = client.get(URL).content.decode()
+    assert 'On Denosumab since <time datetime="2023-05-06">6 May 2023</time>' in body
 
 
 @pytest.mark.parametrize(
@@ -281,7 +294,7 @@ def test_medication_column_adds_no_query(client, db, django_assert_max_num_queri
     client.get(URL)  # warm up
     with django_assert_max_num_queries(10) as by_fractures:
         client.get(URL, {"sort": "-fragility_fractures"})
-    # Reading and sorting the medication column costs nothing more: it comes from the patient row.
+    # Reading and sorting the medication column costs nothing more: correlated subqueries of the page query.
     with django_assert_max_num_queries(len(by_fractures)):
         response = client.get(URL, {"sort": "-on_medication"})
     assert len(response.context["rows"]) == 5

@@ -21,6 +21,7 @@ def test_demo_modules_come_from_each_apps_devdata_package_in_order():
     modules = app_modules("devdata.demo")
     assert [module.__name__ for module in modules] == [
         "dexa.devdata.demo",
+        "bonetrack.treatment.devdata.demo",
         "nutrition.devdata.demo",
         "bonetrack.labs.devdata.demo",
         "exercise.devdata.demo",
@@ -43,13 +44,18 @@ def test_bench_modules_start_with_the_people_and_each_offers_part_of_the_contrac
         "exercise.devdata.bench",
         "bonetrack.reminders.devdata.bench",
         "bonetrack.clinic.devdata.bench",
+        "bonetrack.treatment.devdata.bench",
     }
     for module in modules:
         assert any(hasattr(module, name) for name in ("seed", "pages", "measure")), module.__name__
 
 
 def test_reference_data_is_found_where_the_product_keeps_it():
-    assert _names("reference_data") == ["nutrition.reference_data", "exercise.reference_data"]
+    assert _names("reference_data") == [
+        "bonetrack.treatment.reference_data",
+        "nutrition.reference_data",
+        "exercise.reference_data",
+    ]
 
 
 def test_apps_without_the_module_or_its_package_are_skipped():

@@ -22,11 +22,13 @@ from bonetrack.core.models import FormSubmission
 from bonetrack.core.submissions import FIELD, KEEP
 from bonetrack.core.timezones import local_today
 from bonetrack.labs.models import LabResult
+from bonetrack.treatment.models import Course, Dose
 from dexa.models import DexaScan
 from exercise.models import SessionEntry
 from nutrition.models import Favourite, Food, LogItem, Supplement
 from tests.dexa.factories import FacilityFactory
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
+from tests.factories import CourseFactory, catalogue_regimen
 from tests.nutrition.factories import FoodFactory, LogItemFactory, SupplementFactory
 
 IMPORT_CSV = (Path(dexa.__file__).parent / "examples" / "dexa_import_example.csv").read_text()
@@ -59,6 +61,12 @@ class Form:
     by_clinician: bool = False
     htmx: bool = False
     setup: callable = None
+
+
+def _course(p) -> Course:
+    """A daily course going on: every day is a dose day."""
+    course = Course.objects.for_patient(p).first()
+    return course or CourseFactory(patient=p, regimen_slug="raloxifene-60mg-daily", started_on=dt.date(2024, 1, 1))
 
 
 def _today(p) -> str:
@@ -176,6 +184,27 @@ FORMS = [
         lambda p: DexaScan.objects.filter(patient=p).count(),
     ),
     Form(
+        "medication course",
+        lambda p: reverse("medications:course-list", kwargs={"patient_id": p.pk}),
+        lambda p: {"regimen": catalogue_regimen("alendronate-70mg-weekly").pk, "started_on": "2024-05-01"},
+        lambda p: Course.objects.for_patient(p).count(),
+    ),
+    Form(
+        "medication dose",
+        lambda p: reverse("medications:course-detail", kwargs={"patient_id": p.pk, "course_id": _course(p).pk}),
+        lambda p: {"on": "2024-05-01", "status": "taken"},
+        lambda p: Dose.objects.for_patient(p).count(),
+        setup=_course,
+    ),
+    Form(
+        "medication dose tick (htmx)",
+        lambda p: reverse("medications:dose-tick", kwargs={"patient_id": p.pk, "course_id": _course(p).pk}),
+        lambda p: {},
+        lambda p: Dose.objects.for_patient(p).count(),
+        htmx=True,
+        setup=_course,
+    ),
+    Form(
         "clinical note",
         lambda p: reverse("clinic:note-add", kwargs={"patient_id": p.pk}),
         lambda p: {"body": "Seen today."},
@@ -269,6 +298,7 @@ PAGES = [
     ("labs:lab-list", {}, 1),
     ("patients:fracture-list", {}, 1),
     ("dexa:scan-add", {}, 1),
+    ("medications:course-list", {}, 1),
 ]
 
 
