@@ -58,6 +58,8 @@ def test_a_new_clinician_enrols_with_javascript_on_and_reaches_the_worklist(live
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+    # The live server shares the in-memory SQLite connection: let the page's own requests (the bell) finish first.
+    page.wait_for_load_state("networkidle")
     assert Authenticator.objects.filter(user=clinician, type="totp").exists()
 
     page.goto(f"{live_server.url}/clinic/worklist/")

@@ -121,3 +121,17 @@ def test_bench_seed_and_pages(db, client):
         client.force_login(page.user)
         response = client.get(page.url)
         assert response.status_code == 200, page.name
+
+
+def test_week_start_in_sql_is_the_monday_of_every_day_of_the_week(patient):
+    from django.db.models import Value
+    from django.db.models.fields import DateField as DateValue
+
+    from bonetrack.accounts.models import PatientProfile
+    from exercise.goals import week_start
+    from exercise.worklist import WeekStart
+
+    for offset in range(15):
+        day = dt.date(2025, 12, 27) + dt.timedelta(days=offset)  # across a year's end, every weekday twice
+        row = PatientProfile.objects.filter(pk=patient.pk).annotate(week=WeekStart(Value(day, output_field=DateValue()))).get()
+        assert str(row.week)[:10] == week_start(day).isoformat(), day
