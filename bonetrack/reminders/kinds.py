@@ -58,7 +58,7 @@ class ReminderKind(ABC):
         Every per-patient kind defines it; per-course kinds give `course_rows` instead (a course's due date may need
         date arithmetic SQL cannot do the same way on SQLite and PostgreSQL).
         """
-        raise NotImplementedError(f"{type(self).__name__} keeps its due dates per course")
+        raise TypeError(f"{type(self).__name__} keeps its due dates per course, not per patient")
 
     def current_due_on(self, patient) -> dt.date | None:
         """The patient's due date now (used to drop stages whose due date has since changed)."""
