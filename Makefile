@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.lock
 	@touch $@
 
 run: venv
+	$(PY) -m bonetrack.core.system_packages
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_reference_data
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
@@ -25,6 +26,7 @@ run: venv
 
 test: venv
 	$(PY) -m bonetrack.testsetup
+	$(PY) -m bonetrack.core.system_packages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv

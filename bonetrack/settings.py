@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "bonetrack.clinic",
     "bonetrack.labs",
     "bonetrack.treatment",
+    "bonetrack.risk",
+    "bonetrack.progress",
+    "bonetrack.portability",
     "dexa",
     "nutrition",
     "exercise",
@@ -232,6 +235,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BoneTrack <no-reply@bone
 # The public address, for links in emails sent by background tasks. Unset (development), it is the port that
 # `make run` serves on, which its worker inherits as PORT.
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+# Full exports (ZIP files with the whole record): a private directory, never under a URL the web server serves;
+# downloads go through a view that checks who is asking.
+EXPORT_ROOT = Path(env("BONETRACK_EXPORT_ROOT", default=str(VAR_DIR / "exports")))
 
 # Celery: Redis broker, no result backend (tasks record their own outcome in the database).
 CELERY_BROKER_URL = REDIS_URL

@@ -58,9 +58,7 @@ class FacilityAdmin(PatientRecordAdmin):
             approved += 1
         messages.success(request, f"Approved {approved} facilit{'y' if approved == 1 else 'ies'}.")
         if clashes:
-            messages.warning(
-                request, f"A shared facility already has the name of: {', '.join(clashes)}. Rename these first."
-            )
+            messages.warning(request, f"A shared facility already has the name of: {', '.join(clashes)}. Rename these first.")
 
 
 class SiteMeasurementInline(admin.TabularInline):
@@ -85,7 +83,16 @@ class DexaScanAdmin(PatientRecordAdmin):
     list_select_related = ["patient__user", "facility"]
     search_fields = ["patient__user__email", "patient__user__last_name", "facility__name"]
     raw_id_fields = ["patient", "entered_by", "verified_by"]
-    readonly_fields = ["category", "diagnosis", "lowest_t_score", "lowest_t_site", "change_status", "improvement"]
+    readonly_fields = [
+        "category",
+        "diagnosis",
+        "diagnosis_reason",
+        "lowest_t_score",
+        "lowest_t_site",
+        "change_status",
+        "improvement",
+        "goal_status",
+    ]
     inlines = [SiteMeasurementInline, ScanRevisionInline]
 
     def save_related(self, request, form, formsets, change):

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import plotly.graph_objects as go
 
@@ -79,12 +80,48 @@ def _hover(row: dict) -> str:
     return "<br>".join(lines)
 
 
-def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = ()) -> go.Figure:
+def goal_label(goal: Decimal) -> str:
+    """R13: the goal line's label; the default goal (−2.5) lies on the osteoporosis line, so the label says so."""
+    text = f"Your goal: above {goal:.1f}".replace("-", "−")
+    return f"{text} (the osteoporosis line)" if goal == rules.OSTEOPOROSIS_AT else text
+
+
+def goal_shapes(goal: Decimal) -> tuple[dict, dict]:
+    """The goal line across the chart and its label at the left edge (the band labels sit at the right)."""
+    line = {
+        "type": "line",
+        "xref": "paper",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": float(goal),
+        "y1": float(goal),
+        "line": {"color": "#1c2a33", "width": 2, "dash": "longdash"},
+        "layer": "above",
+        "name": "Your goal",
+    }
+    label = {
+        "xref": "paper",
+        "yref": "y",
+        "x": 0.005,
+        "y": float(goal),
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "text": f"<b>{goal_label(goal)}</b>",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#1c2a33"},
+        "bgcolor": "rgba(255, 255, 255, 0.75)",
+        "name": "Your goal",
+    }
+    return line, label
+
+
+def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = (), goal: Decimal | None = None) -> go.Figure:
     """T-score over time: one line per site, a marker per scan, labelled category bands and improvement marks."""
-    return go.Figure(tscore_figure_data(rows, spans))
+    return go.Figure(tscore_figure_data(rows, spans, goal))
 
 
-def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict:
+def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: Decimal | None = None) -> dict:
     """The same figure as plain Plotly data for `bonetrack.core.charts.figure_json` (no validation pass: pages render
     it on every request; `build_tscore_figure` validates it in the tests)."""
     low, high = y_range(rows)
@@ -179,6 +216,10 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = ()) -> dict
              "xanchor": "left", "text": span.label, "showarrow": False, "font": {"size": 11, "color": "#1c2a33"},
              "bgcolor": "rgba(255, 255, 255, 0.7)", "name": span.label}
         )  # fmt: skip
+    if goal is not None:
+        line, label = goal_shapes(goal)
+        shapes.append(line)
+        annotations.append(label)
     for row in rows:
         if row.get("improvement"):
             annotations.append(

@@ -32,14 +32,54 @@ BMD_MESSAGE = f"BMD must be between {BMD_MIN} and {BMD_MAX} g/cm²."
 SCORE_MESSAGE = f"Enter a score between {SCORE_MIN} and +{SCORE_MAX}."
 
 
-def _score_field(label: str, required: bool) -> forms.DecimalField:
-    return forms.DecimalField(
+# Dashes people type (or phones substitute) for a minus sign: minus sign, en dash, em dash, hyphen, non-breaking
+# hyphen, figure dash, small and full-width hyphen-minus.
+MINUS_SIGNS = str.maketrans(dict.fromkeys("\u2212\u2013\u2014\u2010\u2011\u2012\ufe63\uff0d", "-"))
+
+
+def normalise_signed_number(value: str) -> str:
+    """'−2,3', '– 2.3' or ' -2.3 ' → '-2.3': any dash is a minus sign, a comma is the decimal point, spaces go."""
+    return "".join(value.translate(MINUS_SIGNS).replace(",", ".").split())
+
+
+class SignedDecimalField(forms.DecimalField):
+    """A decimal that may be negative, typed in a text box.
+
+    Phone number pads have no minus key (iOS `inputmode="decimal"` and `"numeric"`), so the box is a plain text input
+    with the full keyboard, whose number page has the minus sign on iOS and Android alike; and `type="number"` would
+    silently drop a value typed with a typographic dash. Any dash is read as the minus sign here.
+    """
+
+    def widget_attrs(self, widget):
+        # Not DecimalField's number attributes (step/min/max would only confuse a text input).
+        return forms.Field.widget_attrs(self, widget)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalise_signed_number(value)
+        return super().to_python(value)
+
+
+SIGNED_NUMBER_ATTRS = {
+    "inputmode": "text",
+    "autocomplete": "off",
+    "autocapitalize": "off",
+    "autocorrect": "off",
+    "spellcheck": "false",
+    # A hint for the browser's own checks: an optional sign (or any dash), digits, an optional decimal part.
+    "pattern": r"\s*[+\-\u2212\u2013\u2014]?\s*[0-9]+([.,][0-9]+)?\s*",
+}
+
+
+def _score_field(label: str, required: bool) -> SignedDecimalField:
+    return SignedDecimalField(
         label=label,
         required=required,
         max_digits=3,
         decimal_places=1,
         validators=[MinValueValidator(SCORE_MIN, SCORE_MESSAGE), MaxValueValidator(SCORE_MAX, SCORE_MESSAGE)],
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the score as a number, for example −2.3."},
+        widget=forms.TextInput(attrs=SIGNED_NUMBER_ATTRS),
     )
 
 

@@ -1,5 +1,6 @@
 """A patient's scans in memory: per-site changes (R4), summaries (R1–R3) and the rows behind the chart and table."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ class SiteResult:
 class ScanSummary:
     category: str
     diagnosis: str
+    diagnosis_reason: str
     lowest_t_score: Decimal | None
     lowest_t_site: str
     change_status: str
@@ -155,24 +157,38 @@ def load_history(patient) -> ScanHistory:
     return history_from_values(history_values(patient))
 
 
-def summarize(history: ScanHistory, patient, fragility_fracture_dates: list) -> list[ScanSummary]:
-    """R1–R3 for each scan of `history` (oldest first): category, sticky diagnosis, change and improvement."""
+def summarize(history: ScanHistory, patient, fragility_fractures: list[tuple[str, dt.date]]) -> list[ScanSummary]:
+    """R1–R3 and R1b for each scan of `history` (oldest first): category, sticky diagnosis, change and improvement.
+
+    `fragility_fractures` are (site, date) pairs. A fracture counts for a scan when it occurred on or before that
+    scan; for the latest scan every recorded one counts, since the diagnosis of record is the diagnosis now.
+    """
     summaries, categories = [], []
+    fracture_reason = ""  # R1b, sticky like R3 once a scan met it
     for scan in history.scans:
         population = rules.score_population(
             sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(scan.scanned_on)
         )
-        fractured = any(day <= scan.scanned_on for day in fragility_fracture_dates)
-        category = rules.classify_scan([r.measurement.reading for r in scan.results], population, fragility_fracture=fractured)
+        before_scan = [(site, day) for site, day in fragility_fractures if day <= scan.scanned_on]
+        category = rules.classify_scan(
+            [r.measurement.reading for r in scan.results], population, fragility_fracture=bool(before_scan)
+        )
         improvement = rules.improvement(categories[-1], category.code) if categories else ""
         categories.append(category.code)
+        counted = fragility_fractures if scan is history.latest else before_scan
+        fracture_reason = fracture_reason or rules.fracture_diagnosis(category.code, counted)
+        diagnosis, reason = rules.diagnosis_of_record([c for c in categories if c]), ""
+        if fracture_reason and diagnosis not in rules.OSTEOPOROTIC:
+            # The T-scores alone do not make it osteoporosis: the fracture does, and the reason says so.
+            diagnosis, reason = rules.OSTEOPOROSIS, fracture_reason
         statuses = {r.vs_previous.status for r in scan.results if r.vs_previous}
         change_status = next((status for status in CHANGE_PRIORITY if status in statuses), "")
         lowest = category.lowest
         summaries.append(
             ScanSummary(
                 category=category.code,
-                diagnosis=rules.diagnosis_of_record([c for c in categories if c]),
+                diagnosis=diagnosis,
+                diagnosis_reason=reason,
                 lowest_t_score=lowest.t_score if lowest else None,
                 lowest_t_site=lowest.site if lowest else "",
                 change_status=change_status,

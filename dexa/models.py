@@ -46,6 +46,16 @@ class Category(models.TextChoices):
     Z_WITHIN = rules.Z_WITHIN, rules.CATEGORY_LABELS[rules.Z_WITHIN]
 
 
+class GoalStatus(models.TextChoices):
+    """R13: how a patient stands against their treatment goal (see goals.GoalSummary.status)."""
+
+    NONE = "", "No status"
+    REACHED = "reached", "Reached"
+    ON_TRACK = "on_track", "On track"
+    NOT_ON_TRACK = "not_on_track", "Not on track"
+    NO_TREND = "no_trend", "No trend"
+
+
 def _lsc_field(site: str):
     return models.DecimalField(
         f"LSC, {rules.SITE_LABELS[site]} (g/cm²)",
@@ -110,9 +120,7 @@ class Facility(models.Model):
                 for site in rules.SITES
             ),
             models.UniqueConstraint(fields=["name"], condition=Q(owner__isnull=True), name="facility_shared_name_unique"),
-            models.UniqueConstraint(
-                fields=["owner", "name"], condition=Q(owner__isnull=False), name="facility_own_name_unique"
-            ),
+            models.UniqueConstraint(fields=["owner", "name"], condition=Q(owner__isnull=False), name="facility_own_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -170,10 +178,16 @@ class DexaScan(models.Model):
     # NOTE: derived summary, denormalized so that worklists and safety rules read one row per patient.
     category = models.CharField(max_length=16, choices=Category.choices, blank=True)
     diagnosis = models.CharField("diagnosis of record", max_length=16, choices=Category.choices, blank=True)
+    # R1b: why the diagnosis of record is osteoporosis when a fragility fracture decided it, e.g.
+    # "based on a vertebral fragility fracture, 2019" ('' when the T-scores decided it).
+    diagnosis_reason = models.CharField("reason for the diagnosis", max_length=120, blank=True)
     lowest_t_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     lowest_t_site = models.CharField(max_length=16, choices=Site.choices, blank=True)
     change_status = models.CharField(max_length=16, blank=True, help_text="Most notable per-site change since the previous scan.")
     improvement = models.CharField(max_length=80, blank=True)
+    # R13 with the patient's current goal, kept on the latest scan only ('' on the earlier ones) so that the worklist
+    # shows and filters it in SQL; recomputed by `services.refresh_next_scan_due`, as the other summary fields.
+    goal_status = models.CharField("treatment goal status", max_length=16, choices=GoalStatus.choices, blank=True)
 
     objects = DexaScanQuerySet.as_manager()
 
@@ -187,6 +201,7 @@ class DexaScan(models.Model):
             models.CheckConstraint(condition=Q(source__in=Source.values), name="dexa_scan_source_valid"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="dexa_scan_category_valid"),
             models.CheckConstraint(condition=Q(diagnosis__in=Category.values), name="dexa_scan_diagnosis_valid"),
+            models.CheckConstraint(condition=Q(goal_status__in=GoalStatus.values), name="dexa_scan_goal_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -12,10 +12,11 @@ from bonetrack.treatment.prompting import treatment_of
 
 from . import rules
 from .charts import Span, tscore_figure_data
+from .goals import patient_goal_summary
 from .history import ScanHistory, history_from_values, history_values, load_history
 
 # Bump when the panel's markup changes, so cached fragments from an older release are not served.
-PANEL_CACHE_VERSION = 2
+PANEL_CACHE_VERSION = 3
 PANEL_CACHE_SECONDS = 24 * 3600
 
 
@@ -40,13 +41,16 @@ def bone_summary(patient, history: ScanHistory | None = None, spans: tuple[Span,
         population = rules.score_population(
             sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(latest.scanned_on)
         )
+    # R13, from the history already loaded: no query.
+    goals = patient_goal_summary(history, patient, today=local_today(patient.user))
     return {
         "patient": patient,
         "history": history,
         "latest": latest,
         "rows": rows,
         "table_rows": list(reversed(rows)),
-        "figure": figure_json(tscore_figure_data(rows, spans)) if rows else None,
+        "goals": goals,
+        "figure": figure_json(tscore_figure_data(rows, spans, goals.goal if goals else None)) if rows else None,
         "spans": spans,
         "improvements": history.improvements(),
         "population_note": population.note if population else "",
@@ -78,6 +82,8 @@ def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
         patient.next_scan_due_on,
         patient.next_scan_due_rule,
         patient.scan_interval_months,
+        patient.goal_t_score,
+        local_today(patient.user),  # R13's wording of a projected date already past
         values,
         spans,
     )

@@ -129,6 +129,44 @@ def classify_scan(readings: Sequence[Reading], population: Population, *, fragil
     return ScanCategory(code, lowest, population.note)
 
 
+# R1b: fragility fracture sites (accounts.FractureSite) that make the diagnosis of record osteoporosis whatever the
+# T-score, and those that do so when the lowest T is in the osteopenia range; each with its name in the reason.
+FRACTURE_DIAGNOSIS_ANY_T = {"vertebral": "vertebral", "hip": "hip"}
+FRACTURE_DIAGNOSIS_WITH_OSTEOPENIA = {"humerus": "proximal humerus", "pelvis": "pelvic", "wrist": "wrist (distal forearm)"}
+T_SCORE_CATEGORIES = frozenset({NORMAL, OSTEOPENIA, OSTEOPOROSIS, SEVERE})
+FRACTURE_DIAGNOSIS_LABEL = "Osteoporosis (based on a fragility fracture)"
+
+
+def fracture_diagnosis(category: str, fractures: Iterable[tuple[str, dt.date]]) -> str:
+    """R1b: why fragility fractures (site, date) make the diagnosis osteoporosis with this scan category, or ''.
+
+    Only for R2's T-score population (a Z-score statement or no category never qualifies). A hip or vertebral
+    fracture counts whatever the T-score; a proximal humerus, pelvic or distal forearm one only with osteopenia.
+    The earliest fracture that counts is named, e.g. "based on a vertebral fragility fracture, 2019".
+    """
+    if category not in T_SCORE_CATEGORIES:
+        return ""
+    fractures = list(fractures)
+    counted = [(day, FRACTURE_DIAGNOSIS_ANY_T[site], "") for site, day in fractures if site in FRACTURE_DIAGNOSIS_ANY_T]
+    if category == OSTEOPENIA:
+        counted += [
+            (day, FRACTURE_DIAGNOSIS_WITH_OSTEOPENIA[site], " with osteopenia")
+            for site, day in fractures
+            if site in FRACTURE_DIAGNOSIS_WITH_OSTEOPENIA
+        ]
+    if not counted:
+        return ""
+    day, name, condition = min(counted, key=lambda fracture: fracture[0])
+    return f"based on a {name} fragility fracture{condition}, {day.year}"
+
+
+def diagnosis_label(code: str, reason: str = "") -> str:
+    """The diagnosis of record in words; R1b's shows that a fracture decided it."""
+    if reason and code == OSTEOPOROSIS:
+        return FRACTURE_DIAGNOSIS_LABEL
+    return CATEGORY_LABELS.get(code, "")
+
+
 def diagnosis_of_record(categories: Sequence[str]) -> str:
     """R3: osteoporosis stays once any scan reached it (severe if any scan was severe); else the latest category."""
     if SEVERE in categories:

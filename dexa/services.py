@@ -1,6 +1,10 @@
 """Workflows that touch several models: saving a scan with its sites and history, verifying, deleting, and keeping
 each scan's summary and the patient's next scan date current."""
 
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,16 +13,27 @@ from bonetrack.reminders.services import scan_due_date_changed
 from bonetrack.treatment.models import Course
 
 from . import rules
+from .goals import patient_goal_summary
 from .history import ScanHistory, load_history, summarize
 from .models import DexaScan, ScanRevision, SiteMeasurement
 
-SUMMARY_FIELDS = ("category", "diagnosis", "lowest_t_score", "lowest_t_site", "change_status", "improvement")
+SUMMARY_FIELDS = (
+    "category",
+    "diagnosis",
+    "diagnosis_reason",
+    "lowest_t_score",
+    "lowest_t_site",
+    "change_status",
+    "improvement",
+)
+# (site, date) of each fragility fracture: R1 (severe), R1b (diagnosis by fracture) and R5 (a risk factor) read them.
+Fractures = list[tuple[str, dt.date]]
 
 
-def apply_summaries(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> list[DexaScan]:
+def apply_summaries(history: ScanHistory, patient: PatientProfile, fragility_fractures: Fractures) -> list[DexaScan]:
     """Set the derived fields on the scans in memory; return the scans whose summary changed."""
     changed = []
-    for scan, summary in zip(history.scans, summarize(history, patient, fragility_fracture_dates), strict=True):
+    for scan, summary in zip(history.scans, summarize(history, patient, fragility_fractures), strict=True):
         values = {name: getattr(summary, name) for name in SUMMARY_FIELDS}
         if any(getattr(scan, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -27,7 +42,20 @@ def apply_summaries(history: ScanHistory, patient: PatientProfile, fragility_fra
     return changed
 
 
-def situation(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> rules.ScanSituation | None:
+def apply_goal_status(history: ScanHistory, patient: PatientProfile) -> list[DexaScan]:
+    """R13: the goal status on the latest scan ('' on the earlier ones), in memory; return the scans it changed."""
+    goals = patient_goal_summary(history, patient)
+    latest_status = goals.status if goals else ""
+    changed = []
+    for scan in history.scans:
+        status = latest_status if scan is history.latest else ""
+        if scan.goal_status != status:
+            scan.goal_status = status
+            changed.append(scan)
+    return changed
+
+
+def situation(history: ScanHistory, patient: PatientProfile, fragility_fractures: Fractures) -> rules.ScanSituation | None:
     """What R5 reads from the latest scan, the profile and the medication courses."""
     latest = history.latest
     if latest is None:
@@ -43,13 +71,13 @@ def situation(history: ScanHistory, patient: PatientProfile, fragility_fracture_
         lowest_t=latest.lowest_t_score,
         on_medication=on_medication,
         medication_changed_on=medication_changed_on,
-        risk_factor=patient.has_clinical_risk_factor or bool(fragility_fracture_dates),
+        risk_factor=patient.has_clinical_risk_factor or bool(fragility_fractures),
         clinician_interval_months=patient.scan_interval_months,
     )
 
 
-def next_scan(history: ScanHistory, patient: PatientProfile, fragility_fracture_dates: list) -> rules.NextScan:
-    current = situation(history, patient, fragility_fracture_dates)
+def next_scan(history: ScanHistory, patient: PatientProfile, fragility_fractures: Fractures) -> rules.NextScan:
+    current = situation(history, patient, fragility_fractures)
     if current is None:
         return rules.NextScan(None, "No scan recorded yet: the next date is set from the first scan.")
     return rules.next_scan_due(current)
@@ -62,12 +90,13 @@ def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
     course, the care team's interval, a facility's LSC) ends by calling this. When the date itself moves, the reminders hear of
     it in the same transaction.
     """
-    fracture_dates = list(patient.fractures.fragility().values_list("occurred_on", flat=True))
+    fractures = list(patient.fractures.fragility().values_list("site", "occurred_on"))
     history = load_history(patient)
-    changed = apply_summaries(history, patient, fracture_dates)
+    changed = {scan.pk: scan for scan in apply_summaries(history, patient, fractures)}
+    changed.update((scan.pk, scan) for scan in apply_goal_status(history, patient))
     if changed:
-        DexaScan.objects.bulk_update(changed, SUMMARY_FIELDS)
-    due = next_scan(history, patient, fracture_dates)
+        DexaScan.objects.bulk_update(changed.values(), [*SUMMARY_FIELDS, "goal_status"])
+    due = next_scan(history, patient, fractures)
     rule = due.rule[: PatientProfile._meta.get_field("next_scan_due_rule").max_length]
     if (patient.next_scan_due_on, patient.next_scan_due_rule) != (due.due_on, rule):
         date_moved = patient.next_scan_due_on != due.due_on
@@ -85,6 +114,21 @@ def scan_interval_set(*, patient: PatientProfile, months: int | None, by: User) 
     patient.scan_interval_set_by = by if months else None
     patient.save(update_fields=["scan_interval_months", "scan_interval_set_by"])
     return refresh_next_scan_due(patient)
+
+
+@transaction.atomic
+def treatment_goal_set(*, patient: PatientProfile, goal: Decimal | None, reason: str, by: User) -> None:
+    """R13: the care team sets a stricter goal (a T-score above `goal`, with the reason), or None for the default goal
+    (above −2.5); the goal status the worklist shows follows."""
+    if goal is not None:
+        PatientProfile._meta.get_field("goal_t_score").run_validators(goal)  # −2.5 … −1.0
+        if not reason.strip():
+            raise ValidationError({"goal_reason": "Give the reason for the goal."})
+    patient.goal_t_score = goal
+    patient.goal_reason = reason.strip() if goal is not None else ""
+    patient.goal_set_by = by if goal is not None else None
+    patient.save(update_fields=["goal_t_score", "goal_reason", "goal_set_by"])
+    refresh_next_scan_due(patient)
 
 
 def snapshot(scan: DexaScan, measurements: list[SiteMeasurement]) -> dict[str, str]:

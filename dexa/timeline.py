@@ -8,6 +8,7 @@ from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 
+from . import rules
 from .models import DexaScan
 from .panels import summary_fragment
 
@@ -46,7 +47,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
                     when=when,
                     kind="category",
                     title=title,
-                    body=f"Diagnosis of record: {scan.get_diagnosis_display() or 'none'}.",
+                    body=f"Diagnosis of record: {rules.diagnosis_label(scan.diagnosis, scan.diagnosis_reason) or 'none'}.",
                     badges=((("Improvement", "ok"),) if scan.improvement else ((scan.get_category_display(), tone),)),
                     url=url,
                 )

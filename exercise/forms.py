@@ -27,7 +27,7 @@ def validate_session_date(value: dt.date, *, born: dt.date, today: dt.date) -> N
 
 
 class EntryForm(forms.ModelForm):
-    """One exercise in a session: minutes, or sets × reps × load for resistance work."""
+    """One exercise in a session: minutes, or sets × reps × load for resistance work and back extensor exercises."""
 
     class Meta:
         model = SessionEntry
@@ -56,13 +56,14 @@ class EntryForm(forms.ModelForm):
             return data
         minutes, sets, reps, load = (data.get(name) for name in ("minutes", "sets", "reps", "load"))
         has_minutes, has_sets, has_reps = minutes is not None, sets is not None, reps is not None
-        if exercise.is_resistance:
+        if exercise.counts_sets_and_reps:
             if has_sets and not has_reps and "reps" not in self.errors:
                 self.add_error("reps", "Enter the reps as well as the sets.")
             elif has_reps and not has_sets and "sets" not in self.errors:
                 self.add_error("sets", "Enter the sets as well as the reps.")
             elif not (has_sets or has_reps or has_minutes) and not (self.errors.keys() & {"sets", "reps", "minutes"}):
-                self.add_error("sets", "Enter sets and reps (or the minutes) for resistance work.")
+                work = "resistance work" if exercise.is_resistance else exercise.name.lower()
+                self.add_error("sets", f"Enter sets and reps (or the minutes) for {work}.")
             if load is not None and not (has_sets and has_reps) and not (self.errors.keys() & {"load", "sets", "reps"}):
                 self.add_error("load", "Enter sets and reps with the load.")
         elif not has_minutes and "minutes" not in self.errors:

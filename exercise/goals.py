@@ -44,6 +44,45 @@ class GoalProgress:
     def percent(self) -> int:
         return min(100, round(100 * self.value / self.target))
 
+    @property
+    def value_text(self) -> str:
+        """'4 days', '1 day', '95 minutes'."""
+        return _count(self.value, UNIT_WORDS[self.unit])
+
+    @property
+    def target_text(self) -> str:
+        """'(goal: 2)', '(goal: 150)', or '(goal: every day)' for daily work."""
+        if self.unit == "days" and self.target == POSTURE_DAYS:
+            return "(goal: every day)"
+        return f"(goal: {self.target})"
+
+    @property
+    def text(self) -> str:
+        """'4 days (goal: 2)': what was done first, then the goal (never '4 of 2 days')."""
+        return f"{self.value_text} {self.target_text}"
+
+
+UNIT_WORDS = {"days": ("day", "days"), "min": ("minute", "minutes")}
+
+
+def _count(n: int, words: tuple[str, str]) -> str:
+    return f"{n} {words[0] if n == 1 else words[1]}"
+
+
+# The day strip names each kind of work in words (no letter codes), in the order of the goals.
+DAY_MARKS: tuple[tuple[str, str], ...] = (
+    (Category.RESISTANCE, "Resistance"),
+    (Category.BALANCE, "Balance"),
+    (Category.WEIGHT_BEARING, "Weight-bearing"),
+    (Category.POSTURE, "Posture"),
+)
+
+
+def day_marks(categories: Iterable[str]) -> list[tuple[str, str]]:
+    """(category, word) for each goal category worked on that day, in the order of the goals."""
+    done = set(categories)
+    return [(category, word) for category, word in DAY_MARKS if category in done]
+
 
 def week_start(day: dt.date) -> dt.date:
     """The Monday of `day`'s week."""

@@ -31,6 +31,10 @@ class Category(models.TextChoices):
     FLEXIBILITY = "flexibility", "Flexibility"
 
 
+# Categories logged as sets × reps (or minutes); the others are logged in minutes.
+SETS_AND_REPS_CATEGORIES = frozenset({Category.RESISTANCE, Category.POSTURE})
+
+
 class Impact(models.TextChoices):
     NONE = "none", "None"
     LOW = "low", "Low (brisk-walk level)"
@@ -87,6 +91,12 @@ class Exercise(models.Model):
     @property
     def is_resistance(self) -> bool:
         return self.category == Category.RESISTANCE
+
+    @property
+    def counts_sets_and_reps(self) -> bool:
+        """Resistance work and back extensor exercises (back extensions, prone back raise) are done in sets of
+        repetitions, so they are logged as sets × reps, or in minutes; everything else in minutes."""
+        return self.category in SETS_AND_REPS_CATEGORIES
 
 
 class ExerciseSessionQuerySet(models.QuerySet):

@@ -15,7 +15,9 @@ from .models import (
     Portion,
     Supplement,
     SupplementKind,
+    TargetNutrient,
 )
+from .targets import limit_for_target
 
 
 def validate_log_date(day: dt.date, patient, today: dt.date) -> None:
@@ -26,7 +28,7 @@ def validate_log_date(day: dt.date, patient, today: dt.date) -> None:
 
 
 def portion_choices(portions: list[Portion]) -> list[tuple[str, str]]:
-    choices = [(str(p.pk), f"{p.label} ({p.gram_weight.normalize():f} g)") for p in portions]
+    choices = [(str(p.pk), f"{p.plain_label} ({p.gram_weight.normalize():f} g)") for p in portions]
     return [*choices, (GRAMS, "grams"), (OUNCES, "ounces (28.35 g)")]
 
 
@@ -350,20 +352,74 @@ class SupplementForm(forms.ModelForm):
 
 
 class TargetOverrideForm(forms.Form):
-    """One field per nutrient: a value overrides the default rule; empty returns to it."""
+    """One field per nutrient: a value overrides the default rule; empty returns to it.
+
+    A value above the nutrient's upper limit (R7: calcium 2500 / 2000 mg by age, vitamin D 4000 IU) is saved only
+    with its confirmation box ticked and a reason, which is stored with the override.
+    """
 
     def __init__(self, *args, defaults, overrides: dict[str, NutrientTargetOverride], **kwargs):
         super().__init__(*args, **kwargs)
+        self.limits: dict[str, Decimal] = {}
         for nutrient, target in defaults.items():
             default = f"{target.value:.0f}" if target.value is not None else "none"
+            override = overrides.get(nutrient)
+            label = NutrientTargetOverride(nutrient=nutrient).get_nutrient_display()
             self.fields[nutrient] = forms.DecimalField(
-                label=NutrientTargetOverride(nutrient=nutrient).get_nutrient_display(),
+                label=label,
                 required=False,
                 max_digits=8,
                 decimal_places=1,
                 min_value=Decimal("0.1"),
                 max_value=100000,
-                initial=overrides[nutrient].value.normalize() if nutrient in overrides else None,
+                initial=override.value.normalize() if override is not None else None,
                 help_text=f"Default rule: {default} ({target.rule}). Leave empty to use it.",
                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
             )
+            limit = limit_for_target(target)
+            if limit is None:
+                continue
+            self.limits[nutrient] = limit
+            above = override is not None and override.value > limit
+            unit = label.rsplit("(", 1)[-1].rstrip(")")
+            self.fields[f"{nutrient}_confirm"] = forms.BooleanField(
+                label=f"{label.split(' (')[0]}: I mean a target above the upper limit of {limit:,.0f} {unit}",
+                required=False,
+                initial=above,
+            )
+            self.fields[f"{nutrient}_reason"] = forms.CharField(
+                label=f"{label.split(' (')[0]}: reason for going above the upper limit",
+                required=False,
+                max_length=200,
+                initial=override.reason if above else "",
+                help_text="Needed only for a target above the upper limit; shown with the target.",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for nutrient, limit in self.limits.items():
+            value = cleaned.get(nutrient)
+            if value is None or value <= limit:
+                continue
+            what, unit = self.fields[nutrient].label.removesuffix(")").split(" (")
+            if not cleaned.get(f"{nutrient}_confirm"):
+                self.add_error(
+                    f"{nutrient}_confirm",
+                    f"{what} {value.normalize():,f} {unit} is above the upper limit of {limit:,.0f} {unit}. "
+                    "Tick this box if you mean it.",
+                )
+            if not (cleaned.get(f"{nutrient}_reason") or "").strip():
+                self.add_error(f"{nutrient}_reason", f"Give the reason for a {what.lower()} target above the upper limit.")
+        return cleaned
+
+    def values(self) -> dict[str, Decimal | None]:
+        """The target of each nutrient (None: the default rule), for NutrientTargetOverride.objects.set_values."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in TargetNutrient.values}
+
+    def reasons(self) -> dict[str, str]:
+        """The reason of each target above its upper limit; other targets keep none."""
+        return {
+            nutrient: self.cleaned_data[f"{nutrient}_reason"].strip()
+            for nutrient, limit in self.limits.items()
+            if self.cleaned_data.get(nutrient) is not None and self.cleaned_data[nutrient] > limit
+        }

@@ -88,6 +88,15 @@ def default_targets(age: int, sex: str, weight_kg: Decimal | None = None) -> dic
     return {t.nutrient: t for t in targets}
 
 
+# R7: magnesium's upper limit (350 mg) is for supplements only, and its target counts food too (310–420 mg).
+SUPPLEMENT_ONLY_LIMITS = frozenset({"magnesium_mg"})
+
+
+def limit_for_target(target: Target) -> Decimal | None:
+    """The upper limit a care-team target for this nutrient must not pass unconfirmed (R7); None when there is none."""
+    return None if target.nutrient in SUPPLEMENT_ONLY_LIMITS else target.upper_limit
+
+
 def apply_overrides(targets: dict[str, Target], overrides: dict[str, tuple[Decimal, str]]) -> dict[str, Target]:
     """Replace default values with the care team's (`overrides` maps nutrient to (value, who set it))."""
     result = dict(targets)

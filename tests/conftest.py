@@ -7,9 +7,10 @@ from tests.factories import AdminFactory, ClinicianFactory, MembershipFactory, P
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    """Test-only settings: a fast hasher and email kept in memory."""
+    """Test-only settings: a fast hasher, email kept in memory, export files in the test's own directory."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EXPORT_ROOT = tmp_path / "exports"  # export ZIP files of a test stay in its own directory
     # allauth keeps its rate-limit counters in the cache: start every test with none.
     cache.clear()
 

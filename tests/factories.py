@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from bonetrack.accounts.models import Fracture, PatientProfile, User
+from bonetrack.accounts.models import Fall, Fracture, PatientProfile, User
 from bonetrack.careteams.models import CareTeamMembership
 from bonetrack.treatment.catalogue import load_catalogue
 from bonetrack.treatment.models import Course, Dose, Regimen
@@ -63,6 +63,16 @@ class FractureFactory(DjangoModelFactory):
     site = "wrist"
     occurred_on = dt.date(2019, 3, 1)
     fragility = True
+
+
+class FallFactory(DjangoModelFactory):
+    class Meta:
+        model = Fall
+
+    patient = factory.SubFactory(PatientFactory)
+    occurred_on = dt.date(2024, 1, 10)
+    injury = False
+    fracture = False
 
 
 class MembershipFactory(DjangoModelFactory):

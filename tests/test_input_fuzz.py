@@ -26,6 +26,7 @@ from tests.exercise.authz_cases import _own_session, _session_data, _walk
 from tests.factories import PASSWORD
 from tests.labs.authz_cases import VALID as VALID_LAB
 from tests.nutrition.authz_cases import add_data
+from tests.portability.authz_cases import fhir_confirm_data, fhir_upload_data
 from tests.test_authz import CASES as MATRIX_CASES
 
 NUMBERS = ("1e25", "-1e25", "nan", "inf", "9" * 30)
@@ -78,7 +79,7 @@ PROFILE = {
     "profile-menopausal_status": "post",
     "profile-height_cm": "165",
     "profile-weight_kg": "62",
-    "profile-glucocorticoids": "on",
+    "profile-glucocorticoids": "past",
 }
 SIGNUP = {
     "email": "new.patient@example.org",
@@ -111,7 +112,35 @@ EXTRA_CASES = [
         PATIENT_DATA,
         kwargs=patient_kwargs,
         method="post",
-        data=lambda w: {"site": "wrist", "occurred_on": "2019-03-01", "fragility": "on", "notes": "Fell on ice"},
+        data=lambda w: {
+            "site": "wrist",
+            "occurred_on": "2019-03-01",
+            "fragility": "on",
+            "on_glucocorticoids": "on",
+            "notes": "Fell on ice",
+        },
+    ),
+    Case(
+        "patients:risk-factors",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {
+            "smoking": "current",
+            "alcohol_units_per_week": "21",
+            "glucocorticoids": "past",
+            "rheumatoid_arthritis": "on",
+            "parental_hip_fracture": "on",
+        },
+        label="every answer",
+    ),
+    Case(
+        "patients:fall-add",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {"fall-occurred_on": "2024-02-03", "fall-injury": "on", "fall-fracture": "on", "fall-notes": "Ice"},
+        label="broke a bone",
     ),
     Case(
         "exercise:session-edit",
@@ -124,6 +153,7 @@ EXTRA_CASES = [
     Case("dexa:scan-add", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=lambda w: SCAN, label="valid"),
     Case("dexa:scan-edit", PATIENT_DATA, kwargs=own_scan, method="post", data=lambda w: SCAN, label="valid"),
     Case("dexa:scan-import", STAFF_ONLY, kwargs=patient_kwargs, method="post", data=lambda w: {"csv_text": CSV}, label="valid"),
+    Case("portability:fhir-import", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=fhir_confirm_data, label="valid"),
     Case("account_signup", PUBLIC, method="post", data=lambda w: SIGNUP, label="valid"),
     Case("account_login", PUBLIC, method="post", data=lambda w: {"login": w.patient.user.email, "password": PASSWORD}),
     Case(
@@ -136,14 +166,33 @@ EXTRA_CASES = [
     Case("account_email", ANY_SIGNED_IN, method="post", data=lambda w: {"email": "second@example.org", "action_add": ""}),
     Case("account_reauthenticate", ANY_SIGNED_IN, method="post", data=lambda w: {"password": PASSWORD}),
     Case("account_logout", ANY_SIGNED_IN, method="post"),
+    # A refused password, so that every hostile value meets the form rather than a deleted, signed-out account.
+    Case(
+        "patients:account-delete",
+        PATIENT_DATA,
+        kwargs=patient_kwargs,
+        method="post",
+        data=lambda w: {"password": "not-the-password", "confirm": "on"},
+        label="refused password",
+    ),
 ]
 
 # Valid input for URLs whose matrix case submits invalid or partial data on purpose.
 VALID_DATA = {
     ("dexa:scan-import-preview", "post"): lambda w: {"file": SimpleUploadedFile("scans.csv", CSV.encode())},
+    ("portability:fhir-import-preview", "post"): fhir_upload_data,
     ("exercise:entry-add", "post"): lambda w: {**_walk(w), "effort": "5", "notes": "Hills"},
     ("exercise:session-add", "post"): _session,
     ("nutrition:item-add", "post"): add_data,
+    # Above the upper limits (calcium 3000 mg at any age, vitamin D 4000 IU), so the confirmation and reason are read.
+    ("nutrition:targets", "post"): lambda w: {
+        "calcium_mg": "3500",
+        "calcium_mg_confirm": "on",
+        "calcium_mg_reason": "Malabsorption",
+        "vitamin_d_iu": "5000",
+        "vitamin_d_iu_confirm": "on",
+        "vitamin_d_iu_reason": "Deficiency",
+    },
     ("labs:lab-list", "post"): lambda w: VALID_LAB,
     ("clinic:timeline", "get"): lambda w: {"before": "2024-01-01T00:00:00+00:00", "kinds": "note"},
 }
@@ -301,4 +350,3 @@ def test_every_post_form_on_every_page_is_fuzzed(client, db):
             if name not in fuzzed and not name.startswith("admin:"):
                 unfuzzed.add(name)
     assert not unfuzzed, f"POST forms with no fuzz case: {sorted(unfuzzed)}"
-

@@ -23,7 +23,10 @@ LAYERS = (
     ("bonetrack.treatment",),  # medication courses and doses; dexa reads them for R5, reminders for dose reminders
     ("bonetrack.reminders",),  # told when a due date moves
     ("dexa", "bonetrack.labs", "nutrition"),  # the patient's data; dexa owns the next scan date
-    ("exercise",),  # reads the latest lowest T-score from dexa
+    ("exercise", "bonetrack.risk"),  # exercise reads the latest lowest T-score from dexa; risk reads scans, courses, falls
+    # progress: the between-scans report (scans against medication, nutrition, exercise, labs and falls);
+    # portability: the FHIR bundle of a patient's data, and DXA results imported from FHIR
+    ("bonetrack.progress", "bonetrack.portability"),
     ("bonetrack.patients", "bonetrack.clinic", "bonetrack.dashboard"),  # pages that gather several apps
 )
 SKIPPED_PACKAGES = frozenset({"migrations", "devdata", "management"})

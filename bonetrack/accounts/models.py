@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -90,6 +91,28 @@ class MenopausalStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class Smoking(models.TextChoices):
+    NOT_RECORDED = "", "Not recorded"
+    NEVER = "never", "Never smoked"
+    FORMER = "former", "Used to smoke"
+    CURRENT = "current", "Smokes now"
+
+
+class Glucocorticoids(models.TextChoices):
+    """R15: ≥ 5 mg/day prednisolone (or equivalent) for ≥ 3 months."""
+
+    NOT_RECORDED = "", "Not recorded"
+    NEVER = "never", "No"
+    PAST = "past", "Yes, in the past"
+    CURRENT = "current", "Yes, now"
+
+
+# R15 / FRAX: 3 or more units a day on average.
+ALCOHOL_RISK_UNITS_PER_WEEK = 21
+# R13: the default treatment goal is a T-score above −2.5; a clinician may set a stricter one, up to above −1.0.
+GOAL_T_DEFAULT = Decimal("-2.5")
+GOAL_T_STRICTEST = Decimal("-1.0")
+
 # Only women go through the menopause: for men the status is "not applicable" (or still "unknown").
 STATUSES_FOR_MEN = (MenopausalStatus.NOT_APPLICABLE, MenopausalStatus.UNKNOWN)
 MENOPAUSE_MESSAGE = 'Menopausal status applies to women only: choose "Not applicable" (or "Unknown").'
@@ -123,14 +146,36 @@ class PatientProfile(models.Model):
         validators=[MinValueValidator(25), MaxValueValidator(300)],
         verbose_name="weight (kg)",
     )
-    # Clinical risk factors of R5.
-    glucocorticoids = models.BooleanField(
-        "glucocorticoids", default=False, help_text="≥5 mg/day prednisolone (or equivalent) for more than 3 months, ever."
+    # Lifestyle and clinical risk factors (R15); R5 reads them.
+    smoking = models.CharField(max_length=8, choices=Smoking.choices, blank=True, default=Smoking.NOT_RECORDED)
+    alcohol_units_per_week = models.PositiveSmallIntegerField(
+        "alcohol (units a week)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(300)],
+        help_text="One unit is a small glass of wine, half a pint of beer or a single measure of spirits.",
     )
-    parental_hip_fracture = models.BooleanField("a parent fractured a hip", default=False)
-    current_smoker = models.BooleanField("currently smokes", default=False)
-    alcohol_3_units = models.BooleanField("3 or more units of alcohol a day", default=False)
+    glucocorticoids = models.CharField(
+        "steroid tablets (glucocorticoids)",
+        max_length=8,
+        choices=Glucocorticoids.choices,
+        blank=True,
+        default=Glucocorticoids.NOT_RECORDED,
+        help_text="5 mg a day or more of prednisolone (or an equivalent) for 3 months or longer.",
+    )
+    parental_hip_fracture = models.BooleanField("a parent broke a hip", default=False)
     rheumatoid_arthritis = models.BooleanField("rheumatoid arthritis", default=False)
+    # R13: a stricter treatment goal set by a clinician (None: the default goal, T above −2.5).
+    goal_t_score = models.DecimalField(
+        "treatment goal (T-score above)",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(GOAL_T_DEFAULT), MaxValueValidator(GOAL_T_STRICTEST)],
+    )
+    goal_reason = models.CharField("reason for the goal", max_length=200, blank=True)
+    goal_set_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Set by a clinician; overrides the R5 interval.
     scan_interval_months = models.PositiveSmallIntegerField(
         null=True,
@@ -158,6 +203,16 @@ class PatientProfile(models.Model):
                 condition=Q(scan_interval_months__isnull=True) | Q(scan_interval_months__range=(6, 180)),
                 name="patient_scan_interval_range",
             ),
+            models.CheckConstraint(condition=Q(smoking__in=Smoking.values), name="patient_smoking_valid"),
+            models.CheckConstraint(condition=Q(glucocorticoids__in=Glucocorticoids.values), name="patient_glucocorticoids_valid"),
+            models.CheckConstraint(
+                condition=Q(alcohol_units_per_week__isnull=True) | Q(alcohol_units_per_week__lte=300),
+                name="patient_alcohol_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_t_score__isnull=True) | Q(goal_t_score__range=(GOAL_T_DEFAULT, GOAL_T_STRICTEST)),
+                name="patient_goal_range",
+            ),
             models.CheckConstraint(
                 condition=Q(sex=Sex.FEMALE) | Q(menopausal_status__in=STATUSES_FOR_MEN),
                 name="patient_menopause_women_only",
@@ -182,6 +237,7 @@ class PatientProfile(models.Model):
     # The dated parts of a record (related name, date field, what it is): none can be before the date of birth.
     DATED_RECORDS = (
         ("fractures", "occurred_on", "a fracture"),
+        ("falls", "occurred_on", "a fall"),
         ("dexa_scans", "scanned_on", "a bone density scan"),
         ("lab_results", "taken_on", "a lab result"),
         ("exercise_sessions", "date", "exercise"),
@@ -209,25 +265,40 @@ class PatientProfile(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    def clinical_risk_factors(self) -> list[str]:
+        """R5's clinical risk factors recorded on the profile (R15), in plain words; fractures are separate rows."""
+        found = []
+        if self.smoking == Smoking.CURRENT:
+            found.append("smokes now")
+        if self.alcohol_units_per_week is not None and self.alcohol_units_per_week >= ALCOHOL_RISK_UNITS_PER_WEEK:
+            found.append(f"{self.alcohol_units_per_week} units of alcohol a week (3 or more a day)")
+        if self.glucocorticoids in (Glucocorticoids.PAST, Glucocorticoids.CURRENT):
+            found.append(
+                "steroid tablets (glucocorticoids) "
+                + ("now" if self.glucocorticoids == Glucocorticoids.CURRENT else "in the past")
+            )
+        if self.rheumatoid_arthritis:
+            found.append("rheumatoid arthritis")
+        if self.parental_hip_fracture:
+            found.append("a parent broke a hip")
+        return found
+
     @property
     def has_clinical_risk_factor(self) -> bool:
         """Any R5 clinical risk factor other than a fracture (fractures are separate rows)."""
-        return any(
-            (
-                self.glucocorticoids,
-                self.parental_hip_fracture,
-                self.current_smoker,
-                self.alcohol_3_units,
-                self.rheumatoid_arthritis,
-            )
-        )
+        return bool(self.clinical_risk_factors())
+
+    @property
+    def goal_t(self) -> Decimal:
+        """R13: the T-score every site should be above (the clinician's, else the default −2.5)."""
+        return self.goal_t_score if self.goal_t_score is not None else GOAL_T_DEFAULT
 
 
 class FractureSite(models.TextChoices):
     VERTEBRAL = "vertebral", "Vertebra (spine)"
     HIP = "hip", "Hip"
-    WRIST = "wrist", "Wrist / forearm"
-    HUMERUS = "humerus", "Upper arm (humerus)"
+    WRIST = "wrist", "Wrist (distal forearm)"
+    HUMERUS = "humerus", "Upper arm near the shoulder (proximal humerus)"
     PELVIS = "pelvis", "Pelvis"
     RIB = "rib", "Rib"
     ANKLE = "ankle", "Ankle"
@@ -248,6 +319,9 @@ class Fracture(models.Model):
     fragility = models.BooleanField(
         "fragility fracture", default=True, help_text="From a fall from standing height or less, or with no injury."
     )
+    on_glucocorticoids = models.BooleanField(
+        "taking steroid tablets (glucocorticoids) at the time", default=False, help_text="Counts toward very high risk (R14)."
+    )
     notes = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,3 +335,29 @@ class Fracture(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_site_display()} fracture, {self.occurred_on:%d %b %Y}"
+
+
+class Fall(models.Model):
+    """A fall in the patient's falls log (R15); recent falls count toward very high risk (R14)."""
+
+    patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="falls")
+    occurred_on = models.DateField("date")
+    injury = models.BooleanField("hurt in the fall", default=False)
+    fracture = models.BooleanField("broke a bone", default=False)
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["patient", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fracture=False) | Q(injury=True),
+                name="fall_fracture_is_an_injury",
+                violation_error_message="A fall that broke a bone is a fall with an injury.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Fall, {self.occurred_on:%d %b %Y}"

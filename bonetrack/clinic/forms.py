@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 
-from bonetrack.accounts.models import PatientProfile
+from bonetrack.accounts.models import GOAL_T_DEFAULT, GOAL_T_STRICTEST, PatientProfile
+from dexa.goals import t_text
 
 from .models import NOTE_MAX_LENGTH, ClinicalNote
 
@@ -36,3 +39,39 @@ class ScanIntervalForm(forms.ModelForm):
         help_texts = {
             "scan_interval_months": "Between 6 and 180 months. Leave empty to follow the default rule for the latest scan."
         }
+
+
+def _goal_choices() -> list[tuple[str, str]]:
+    """The default, then every goal from above −2.5 to above −1.0 in steps of 0.1."""
+    steps = int((GOAL_T_STRICTEST - GOAL_T_DEFAULT) / Decimal("0.1"))
+    values = [GOAL_T_DEFAULT + Decimal("0.1") * step for step in range(steps + 1)]
+    return [
+        ("", f"Default goal: T-score above {t_text(GOAL_T_DEFAULT)}"),
+        *((f"{v}", f"T-score above {t_text(v)}") for v in values),
+    ]
+
+
+class TreatmentGoalForm(forms.Form):
+    """R13: a stricter goal than the default, with the reason, or back to the default goal."""
+
+    goal = forms.TypedChoiceField(
+        label="Treatment goal",
+        choices=_goal_choices,
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        help_text="Every measured site (lumbar spine, total hip, femoral neck) should be above this T-score.",
+    )
+    reason = forms.CharField(
+        label="Reason for the goal",
+        max_length=PatientProfile._meta.get_field("goal_reason").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you set a goal, e.g. above −2.0 after a hip or vertebral fracture. Shown to the care team.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("goal") is not None and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for this goal.")
+        return cleaned

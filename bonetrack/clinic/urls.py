@@ -5,6 +5,7 @@ from . import views
 app_name = "clinic"
 urlpatterns = [
     path("clinic/worklist/", views.worklist, name="worklist"),
+    path("clinic/worklist.csv", views.worklist_csv, name="worklist-csv"),
     path(
         "patients/<int:patient_id>/",
         include(
@@ -12,6 +13,7 @@ urlpatterns = [
                 path("timeline/", views.timeline, name="timeline"),
                 path("notes/add/", views.note_add, name="note-add"),
                 path("scan-interval/", views.scan_interval, name="scan-interval"),
+                path("goal/", views.goal, name="goal"),
             ]
         ),
     ),

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,15 +15,18 @@ from bonetrack.core.dates import clamp_moment
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
-from dexa.services import scan_interval_set
+from dexa.goals import t_text
+from dexa.services import scan_interval_set, treatment_goal_set
 
-from .forms import ClinicalNoteForm, ScanIntervalForm
+from .export import worklist_csv_lines
+from .forms import ClinicalNoteForm, ScanIntervalForm, TreatmentGoalForm
 from .models import ClinicalNote
 from .workspace import (
     WorklistQuery,
     cell_renderer,
     prepare_rows,
-    timeline_header,
+    set_row_values,
+    timeline_headers,
     timeline_kinds,
     timeline_page,
     worklist_columns,
@@ -49,9 +52,7 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
     render_cell = cell_renderer(columns)
     rows = []
     for patient in prepare_rows(list(page.object_list), today):
-        patient.age = patient.age_on(today)
-        patient.due_in_days = (patient.next_scan_due_on - today).days if patient.next_scan_due_on else None
-        patient.overdue_days = max(0, -patient.due_in_days) if patient.due_in_days is not None else 0
+        set_row_values(patient, today)
         cells = []
         for column in columns:
             value = getattr(patient, column.key, None)
@@ -92,6 +93,17 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@care_team_required
+def worklist_csv(request: HtmxHttpRequest) -> HttpResponse:
+    """Every patient of the worklist matching its search and filters, in its sort order, as a CSV file."""
+    today = local_today(request.user)
+    query = WorklistQuery.from_params(request.GET, worklist_columns(), worklist_filters())
+    response = StreamingHttpResponse(worklist_csv_lines(request, today, query), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bonetrack-worklist-{today:%Y-%m-%d}.csv"'
+    return response
+
+
+@require_GET
 @patient_view
 def timeline(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """The T-score chart, then one feed of everything that happened, newest first, in pages."""
@@ -112,7 +124,7 @@ def timeline(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     }
     if wants_partial(request):
         return TemplateResponse(request, "clinic/timeline.html#feed-page", context)
-    context["header"] = timeline_header(request, patient)
+    context["headers"] = timeline_headers(request, patient)
     context["note_form"] = ClinicalNoteForm(patient=patient) if care_team else None
     return TemplateResponse(request, "clinic/timeline.html", context)
 
@@ -150,3 +162,21 @@ def scan_interval(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResp
             messages.success(request, "The scan interval follows the default rule again.")
         return redirect("clinic:timeline", patient_id=patient.pk)
     return TemplateResponse(request, "clinic/scan_interval.html", {"patient": patient, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+@care_team_required
+def goal(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
+    """R13: the care team sets a stricter treatment goal with its reason, or goes back to the default goal."""
+    initial = {"goal": "" if patient.goal_t_score is None else f"{patient.goal_t_score}", "reason": patient.goal_reason}
+    form = TreatmentGoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        value = form.cleaned_data["goal"]
+        treatment_goal_set(patient=patient, goal=value, reason=form.cleaned_data["reason"], by=request.user)
+        if value is None:
+            messages.success(request, "The treatment goal is the default again: a T-score above −2.5 at each site.")
+        else:
+            messages.success(request, f"Treatment goal set: a T-score above {t_text(value)} at each site.")
+        return redirect("clinic:timeline", patient_id=patient.pk)
+    return TemplateResponse(request, "clinic/goal.html", {"patient": patient, "form": form})

@@ -19,7 +19,10 @@ from bonetrack.clinic import timeline as clinic_timeline
 from bonetrack.clinic import worklist as clinic_worklist
 from bonetrack.core.worklist import TimelineEvent, WorklistColumn, WorklistFilter
 from bonetrack.labs import timeline as labs_timeline
+from bonetrack.progress import timeline as progress_timeline
 from bonetrack.reminders import timeline as reminders_timeline
+from bonetrack.risk import timeline as risk_timeline
+from bonetrack.risk import worklist as risk_worklist
 from bonetrack.treatment import timeline as treatment_timeline
 from bonetrack.treatment import worklist as treatment_worklist
 from dexa import timeline as dexa_timeline
@@ -30,16 +33,18 @@ from nutrition import timeline as nutrition_timeline
 from nutrition import worklist as nutrition_worklist
 
 # Column groups and filters, in this order (each column also has its own `order` within the table).
-WORKLIST_SOURCES = (clinic_worklist, treatment_worklist, dexa_worklist, nutrition_worklist, exercise_worklist)
-# Event sources; the first that offers a `timeline_header` draws the page header.
+WORKLIST_SOURCES = (clinic_worklist, treatment_worklist, dexa_worklist, risk_worklist, nutrition_worklist, exercise_worklist)
+# Event sources; each that offers a `timeline_header` adds a section to the page header, in this order.
 TIMELINE_SOURCES = (
     clinic_timeline,
     treatment_timeline,
     reminders_timeline,
     labs_timeline,
     dexa_timeline,
+    risk_timeline,
     nutrition_timeline,
     exercise_timeline,
+    progress_timeline,
 )
 
 DEFAULT_SORT = "next_scan_due_on"
@@ -116,6 +121,13 @@ def prepare_rows(patients: list, today: dt.date) -> list:
     return patients
 
 
+def set_row_values(patient, today: dt.date) -> None:
+    """Set the values of one row that are worked out from its annotations: the age and the days to the next scan."""
+    patient.age = patient.age_on(today)
+    patient.due_in_days = (patient.next_scan_due_on - today).days if patient.next_scan_due_on else None
+    patient.overdue_days = max(0, -patient.due_in_days) if patient.due_in_days is not None else 0
+
+
 def cell_renderer(columns: list[WorklistColumn]):
     """Render one cell as HTML: the column's template with only `patient` and `value`, or the escaped value.
 
@@ -180,12 +192,12 @@ def timeline_page(
     return page, (page[-1].when if more else None)
 
 
-def timeline_header(request, patient) -> dict | None:
-    """The chart shown above the feed: the first app that offers one."""
+def timeline_headers(request, patient) -> list[dict]:
+    """The sections shown above the feed (the chart, the flags, the progress report): one per app that offers one."""
+    headers = []
     for module in TIMELINE_SOURCES:
         header = getattr(module, "timeline_header", None)
-        if header is not None:
-            result = header(request, patient)
-            if result:
-                return result
-    return None
+        result = header(request, patient) if header is not None else None
+        if result:
+            headers.append(result)
+    return headers

@@ -6,13 +6,15 @@
 Panels should fetch what they need in a fixed number of queries (the dashboard's budget is pinned by tests).
 """
 
+from bonetrack.progress import panels as progress_panels
+from bonetrack.risk import panels as risk_panels
 from bonetrack.treatment import panels as treatment_panels
 from dexa import panels as dexa_panels
 from exercise import panels as exercise_panels
 from nutrition import panels as nutrition_panels
 
 # Top to bottom on the patient's dashboard.
-DASHBOARD_PANELS = (treatment_panels, dexa_panels, nutrition_panels, exercise_panels)
+DASHBOARD_PANELS = (treatment_panels, risk_panels, dexa_panels, progress_panels, nutrition_panels, exercise_panels)
 
 
 def collect_panels(request, patient, today) -> list[dict]:

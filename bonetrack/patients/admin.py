@@ -1,17 +1,29 @@
-"""The patient's details and fractures in the Django admin: a change there moves the next scan date like the pages do."""
+"""The patient's details, fractures and falls in the Django admin: a change there moves the next scan date like the pages do."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
-from bonetrack.accounts.models import Fracture, PatientProfile
+from bonetrack.accounts.models import Fall, Fracture, PatientProfile
+from bonetrack.audit.models import AccessAction
 from bonetrack.audit.patient_admin import PatientRecordAdmin
 from bonetrack.treatment.models import Course, Dose
 from dexa.services import refresh_next_scan_due, scan_interval_set
+
+from .deletion import delete_patient_account
 
 
 class FractureInline(admin.TabularInline):
     model = Fracture
     extra = 0
-    fields = ("site", "occurred_on", "fragility", "notes")
+    fields = ("site", "occurred_on", "fragility", "on_glucocorticoids", "notes")
+
+
+class FallInline(admin.TabularInline):
+    """The falls log (R15); a fall that broke a bone must be marked as an injury too (a database constraint)."""
+
+    model = Fall
+    extra = 0
+    fields = ("occurred_on", "injury", "fracture", "notes")
 
 
 @admin.register(PatientProfile)
@@ -23,7 +35,37 @@ class PatientProfileAdmin(PatientRecordAdmin):
     raw_id_fields = ("user",)
     # Derived from the scans (`dexa.services.refresh_next_scan_due`), and who set the interval: never typed in.
     readonly_fields = ("scan_interval_set_by", "next_scan_due_on", "next_scan_due_rule")
-    inlines = [FractureInline]
+    inlines = [FractureInline, FallInline]
+    actions = ["delete_patient_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting only the profile would leave the person's sign-in and access log naming them: the action below
+        # deletes the whole account instead, as the patient's own page does.
+        return False
+
+    def has_account_delete_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_admin
+
+    @admin.action(permissions=["account_delete"], description="Delete the accounts and erase all records (on request)")
+    def delete_patient_accounts(self, request, queryset):
+        """On the patient's request: the same erasure as their own page, after a confirmation page listing them."""
+        patients = list(queryset.select_related("user").order_by("user__last_name", "user__first_name", "pk"))
+        if request.POST.get("post") != "yes":
+            self.record(request, patients, AccessAction.VIEW, "list")
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Delete patient accounts",
+                "opts": self.model._meta,
+                "patients": patients,
+                "action_name": "delete_patient_accounts",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/patients/account_delete_confirmation.html", context)
+        refs = [delete_patient_account(patient=patient, by=request.user) for patient in patients]
+        self.message_user(
+            request, f"Deleted {len(refs)} account(s); the access log keeps them as {', '.join(refs)}.", messages.SUCCESS
+        )
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,9 +1,10 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.auth import authenticate
 
 from bonetrack.accounts.forms import DATE_INPUT, validate_birth_date
-from bonetrack.accounts.models import Fracture, PatientProfile, User
+from bonetrack.accounts.models import Fall, Fracture, PatientProfile, User
 from bonetrack.core.timezones import time_zone_choices
 from bonetrack.core.widgets import LongSelect
 
@@ -25,11 +26,6 @@ class PatientProfileForm(forms.ModelForm):
             "menopausal_status",
             "height_cm",
             "weight_kg",
-            "glucocorticoids",
-            "parental_hip_fracture",
-            "current_smoker",
-            "alcohol_3_units",
-            "rheumatoid_arthritis",
         ]
         widgets = {"date_of_birth": DATE_INPUT}
 
@@ -51,13 +47,76 @@ class FractureForm(forms.ModelForm):
 
     class Meta:
         model = Fracture
-        fields = ["site", "occurred_on", "fragility", "notes"]
+        fields = ["site", "occurred_on", "fragility", "on_glucocorticoids", "notes"]
+        help_texts = {"on_glucocorticoids": "A fracture while taking them counts toward very high fracture risk."}
         widgets = {"occurred_on": DATE_INPUT}
 
     def clean_occurred_on(self):
-        value = self.cleaned_data["occurred_on"]
-        if value > self.today:
-            raise forms.ValidationError("The date can't be in the future.")
-        if value < self.patient.date_of_birth:
-            raise forms.ValidationError("The date can't be before the date of birth.")
-        return value
+        return _past_day_in_life(self.cleaned_data["occurred_on"], self.patient, self.today)
+
+
+def _past_day_in_life(value: dt.date, patient: PatientProfile, today: dt.date) -> dt.date:
+    if value > today:
+        raise forms.ValidationError("The date can't be in the future.")
+    if value < patient.date_of_birth:
+        raise forms.ValidationError("The date can't be before the date of birth.")
+    return value
+
+
+class RiskFactorsForm(forms.ModelForm):
+    """R15's answers: the clinical risk factors R5 reads (fractures and falls are their own rows)."""
+
+    class Meta:
+        model = PatientProfile
+        fields = ["smoking", "alcohol_units_per_week", "glucocorticoids", "rheumatoid_arthritis", "parental_hip_fracture"]
+        labels = {"smoking": "Smoking", "alcohol_units_per_week": "Alcohol: units a week"}
+        widgets = {"alcohol_units_per_week": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 300})}
+
+
+class FallForm(forms.ModelForm):
+    def __init__(self, *args, patient: PatientProfile, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.today = patient, today
+
+    class Meta:
+        model = Fall
+        fields = ["occurred_on", "injury", "fracture", "notes"]
+        help_texts = {"fracture": "A broken bone counts as being hurt. Record the fracture itself on the fractures page too."}
+        widgets = {"occurred_on": DATE_INPUT}
+
+    def clean_occurred_on(self):
+        return _past_day_in_life(self.cleaned_data["occurred_on"], self.patient, self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A fall that broke a bone hurt (the `fall_fracture_is_an_injury` constraint): tick it rather than refuse.
+        if cleaned.get("fracture"):
+            cleaned["injury"] = True
+        return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    """The patient's own password and a tick: deleting the account cannot be undone."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The one you sign in with.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account and all my records will be erased and cannot be brought back.",
+        error_messages={"required": "Tick this box to confirm."},
+    )
+
+    def __init__(self, data=None, *, request, user: User):
+        super().__init__(data)
+        self.request = request
+        self.user = user
+
+    def clean_password(self) -> str:
+        # Through authenticate(), so that django-axes counts wrong passwords here as it does at sign-in.
+        password = self.cleaned_data["password"]
+        if authenticate(self.request, email=self.user.email, password=password) != self.user:
+            raise forms.ValidationError("That is not your password. Nothing has been deleted.")
+        return password

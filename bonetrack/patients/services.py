@@ -3,17 +3,43 @@
 
 from django.db import transaction
 
-from bonetrack.accounts.models import Fracture, PatientProfile, User
+from bonetrack.accounts.models import Fall, Fracture, PatientProfile, User
 from dexa.services import refresh_next_scan_due
 
 
 @transaction.atomic
 def profile_update(*, patient: PatientProfile, user: User) -> None:
-    """Save the patient's details and risk factors (changed in memory, e.g. by a form with commit=False)."""
+    """Save the patient's details (changed in memory, e.g. by a form with commit=False)."""
     user.save()
     patient.save()
-    # Risk factors move the next scan date (R5).
+    # Age, sex and menopausal status decide the scan categories (R1, R2), hence the next scan date (R5).
     refresh_next_scan_due(patient)
+
+
+RISK_FACTOR_FIELDS = ("smoking", "alcohol_units_per_week", "glucocorticoids", "rheumatoid_arthritis", "parental_hip_fracture")
+
+
+@transaction.atomic
+def risk_factors_update(*, patient: PatientProfile) -> None:
+    """Save R15's answers (changed in memory, e.g. by a form with commit=False)."""
+    patient.save(update_fields=RISK_FACTOR_FIELDS)
+    # They are R5's clinical risk factors: the next scan date may move.
+    refresh_next_scan_due(patient)
+
+
+@transaction.atomic
+def fall_record(*, patient: PatientProfile, fall: Fall, by: User) -> Fall:
+    """Add a fall to the patient's falls log (R15)."""
+    fall.patient, fall.recorded_by = patient, by
+    fall.save()
+    # NOTE: falls are not among R5's risk factors, so the next scan date stays; R14 reads the log when shown.
+    return fall
+
+
+@transaction.atomic
+def fall_delete(*, fall: Fall) -> None:
+    """Remove a fall from the patient's falls log."""
+    fall.delete()
 
 
 @transaction.atomic

@@ -6,11 +6,16 @@ The app that owns a date calls this in the transaction that changes it (the DEXA
 
 import datetime as dt
 
+from django.urls import reverse
+
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.careteams.models import CareTeamMembership
 from bonetrack.core.enqueue import enqueue_on_commit
 
 from . import dose_kinds, kinds
 from .due_dates import due_date_changed
+from .models import ClinicianDigest, Notification
+from .sweep import digest_body
 from .tasks import sweep_reminders_task
 
 
@@ -45,3 +50,37 @@ def dose_schedule_changed(*, patient: PatientProfile) -> None:
     ):
         due_date_changed(patient, kind, None, course_id=course_id)
     enqueue_on_commit(sweep_reminders_task, [patient.pk])
+
+
+def patient_account_deleted(*, patient: PatientProfile, ref: str) -> int:
+    """The patient's account is being erased: tell their care team, and take the patient out of what others were sent.
+
+    Called by the deletion service before the rows go, in its transaction. Each clinician on the active care team
+    gets a notification that names only the pseudonym `ref`. Notifications to others that lead into the patient's
+    pages (a late dose) are deleted; overdue digests drop the patient from their list (so an email not yet sent
+    leaves them out too) and their notification's text is rebuilt without them. The patient's own reminders and
+    notifications go with the account. Returns the number of clinicians told.
+    """
+    memberships = CareTeamMembership.objects.filter(patient=patient)
+    team = list(memberships.active().filter(clinician__is_active=True).values_list("clinician_id", flat=True))
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=clinician_id,
+                title=f"A patient deleted their account (ref {ref})",
+                body="Their records are erased. Your visits to their record stay in the access log under this reference.",
+            )
+            for clinician_id in team
+        ]
+    )
+    # Every page of a patient's record lives under this path.
+    prefix = reverse("patients:profile", kwargs={"patient_id": patient.pk}).removesuffix("profile/")
+    Notification.objects.filter(url__startswith=prefix).exclude(recipient_id=patient.user_id).delete()
+    # Digests list the patients of the clinician's team only: those of anyone ever on it (revoked or not).
+    for digest in ClinicianDigest.objects.filter(clinician_id__in=memberships.values("clinician_id")):
+        kept = [entry for entry in digest.patients if entry.get("id") != patient.pk]
+        if len(kept) != len(digest.patients):
+            digest.patients = kept
+            digest.save(update_fields=["patients"])
+            Notification.objects.filter(digest=digest).update(body=digest_body(kept))
+    return len(team)

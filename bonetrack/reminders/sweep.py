@@ -446,7 +446,7 @@ def build_digests(now: dt.datetime | None = None, *, enqueue: bool = True) -> in
                     recipient_id=d["clinician_id"],
                     digest_id=d["pk"],
                     title=_digest_title(d["patients"]),
-                    body=", ".join(f"{p['name']} ({p['days_overdue']} days)" for p in d["patients"][:10]),
+                    body=digest_body(d["patients"]),
                     url=path,
                     created_at=now,
                 )
@@ -457,6 +457,11 @@ def build_digests(now: dt.datetime | None = None, *, enqueue: bool = True) -> in
         if enqueue:
             _publish([d["pk"] for d in won if d["email_status"] == EmailStatus.PENDING], "digest")
     return len(won)
+
+
+def digest_body(patients: list[dict]) -> str:
+    """The bell's text of a digest: the first ten patients and how many days overdue each is."""
+    return ", ".join(f"{p['name']} ({p['days_overdue']} days)" for p in patients[:10])
 
 
 def _digest_title(patients: list[dict]) -> str:

@@ -1,4 +1,5 @@
-"""Demo scans: Margaret moves from the osteoporosis range into osteopenia on treatment over 8 years (one make);
+"""Demo scans: Margaret moves from the osteoporosis range into osteopenia on treatment over 8 years (one make), with
+a treatment goal of above −2.0 set by her clinician;
 Robert changes scanner make; Helen has a self-reported scan waiting for verification; Anna is overdue for her
 next scan (osteopenia with a T-score ≤ −2.0: every 2 years, last scanned 26 months ago). Idempotent."""
 
@@ -22,6 +23,7 @@ MARGARET = [
     (2, ("0.872", "-2.2", "-0.4"), ("0.735", "-1.9", "-0.4"), ("0.633", "-2.2", "-0.5")),
     (0, ("0.884", "-2.1", "-0.3"), ("0.738", "-1.8", "-0.3"), ("0.636", "-2.2", "-0.4")),
 ]
+MARGARET_GOAL_REASON = "Started in the osteoporosis range (spine −2.9); aiming above −2.0 while on treatment."
 # (months ago, make, model, spine, total hip, femoral neck)
 ROBERT = [
     (72, ScannerMake.GE_LUNAR, "Prodigy", ("1.020", "-1.2", "-0.2"), ("0.880", "-1.4", "-0.5"), ("0.760", "-1.7", "-0.6")),
@@ -74,6 +76,10 @@ def seed(demo) -> None:
     margaret, robert, helen = demo.patients[0], demo.patients[2], demo.patients[1]
 
     if not margaret.dexa_scans.exists():
+        # R13: her clinician set a stricter goal than the default, so the dashboard shows both outcomes: the total hip
+        # has reached it; the spine and femoral neck have not, and their significant gains give a projected date.
+        margaret.goal_t_score, margaret.goal_reason, margaret.goal_set_by = D("-2.0"), MARGARET_GOAL_REASON, demo.clinician
+        margaret.save(update_fields=["goal_t_score", "goal_reason", "goal_set_by"])
         # The last scan ~23.5 months ago: on treatment the 2-year rule puts the next scan about two weeks ahead.
         last = add_months(today, -24) + dt.timedelta(days=15)
         # Her medication courses (bonetrack/treatment/devdata/demo.py) follow these scan dates.

@@ -1,4 +1,5 @@
-"""Demo data: a year of exercise for the demo patient (one session with a flagged exercise), and a few weeks for others."""
+"""Demo data: four years of exercise for the demo patient (back past her last two scans, for the progress report; one
+session with a flagged exercise), and a few weeks for others."""
 
 import datetime as dt
 import random
@@ -7,11 +8,12 @@ from django.utils import timezone
 
 from bonetrack.core.timezones import local_today
 
-from ..models import ExerciseSession, SessionEntry
+from ..models import Category, ExerciseSession, SessionEntry
 from ..safety import bone_status_for
 from .generate import build_history, exercises_by_slug, save_history
 
 ORDER = 60  # after the DEXA demo, so that the flag reflects the demo patient's scans
+MAIN_DAYS = 4 * 365 + 1
 
 # Used only if no scan data is available when the demo is seeded.
 FALLBACK_REASON = (
@@ -28,7 +30,8 @@ def seed(demo) -> None:
         today = local_today(patient.user)
         yesterday = today - dt.timedelta(days=1)
         if index == 0:
-            history = build_history(patient, today - dt.timedelta(days=365), yesterday, rng, library)
+            history = build_history(patient, today - dt.timedelta(days=MAIN_DAYS), yesterday, rng, library)
+            _posture_every_session(history, library)
             flagged_day = today - dt.timedelta(days=40)
             history = [(s, e) for s, e in history if s.date != flagged_day]
             save_history(history)
@@ -36,6 +39,13 @@ def seed(demo) -> None:
         else:
             attendance = (0.75, 0.4, 0.2)[(index - 1) % 3]
             save_history(build_history(patient, today - dt.timedelta(weeks=8), yesterday, rng, library, attendance=attendance))
+
+
+def _posture_every_session(history, library) -> None:
+    """The demo patient does her back extensions on every day she exercises (R9's daily posture goal)."""
+    for _, entries in history:
+        if not any(entry.exercise.category == Category.POSTURE for entry in entries):
+            entries.append(SessionEntry(exercise=library["back-extensions"], minutes=5, effort=4, position=len(entries)))
 
 
 def _flagged_session(patient, day: dt.date, library) -> None:

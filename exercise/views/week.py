@@ -15,7 +15,7 @@ from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.timezones import local_today
 
 from ..forms import QuickEntryForm
-from ..goals import day_category_rows, week_days, week_start, weekly_goals
+from ..goals import day_category_rows, day_marks, week_days, week_start, weekly_goals
 from ..models import Category, Exercise, SessionEntry
 
 
@@ -44,7 +44,7 @@ def week_context(patient: PatientProfile, start: dt.date, today: dt.date, *, for
     for row in rows:
         done.setdefault(row.date, set()).add(row.category)
     days = [
-        {"date": day, "categories": done.get(day, set()), "is_today": day == today, "is_future": day > today}
+        {"date": day, "marks": day_marks(done.get(day, ())), "is_today": day == today, "is_future": day > today}
         for day in (first + dt.timedelta(days=n) for n in range(7))
     ]
     if form is None:

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
 
+from ..wording import plain_measure
+
 # The nutrients a logged item carries: (field, label, unit).
 NUTRIENTS = (
     ("energy_kcal", "Energy", "kcal"),
@@ -185,6 +187,13 @@ class Portion(models.Model):
     def label(self) -> str:
         amount = self.amount.normalize()
         return f"{amount:f} {self.measure}" if amount != 1 else self.measure
+
+    @property
+    def plain_label(self) -> str:
+        """The label without size details ("small", "slice", "2 tbsp"), for choices and chips."""
+        amount = self.amount.normalize()
+        measure = plain_measure(self.measure)
+        return f"{amount:f} {measure}" if amount != 1 else measure
 
 
 class FavouriteQuerySet(models.QuerySet):

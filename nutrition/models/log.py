@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
 
+from ..wording import plain_measure
 from .foods import GRAMS_PER_OUNCE, MAX_ITEM_GRAMS, NUTRIENT_FIELDS, Food, Portion
 
 if TYPE_CHECKING:
@@ -40,6 +41,10 @@ class LogItemQuerySet(models.QuerySet):
 
     def foods(self) -> LogItemQuerySet:
         return self.filter(supplement__isnull=True).exclude(meal=Meal.SUPPLEMENTS)
+
+    def last_of(self, patient: PatientProfile, food: Food) -> LogItem | None:
+        """The patient's most recently logged item of `food` (latest day, then latest logged), or None."""
+        return self.filter(patient=patient, food=food).order_by("-date", "-created_at", "-pk").first()
 
     def totals(self) -> dict:
         """Aggregates (see `total_expressions`): sums, calcium counted toward the target, and NULL counts."""
@@ -134,6 +139,13 @@ class LogItem(models.Model):
         quantity = f"{Decimal(str(self.quantity)).normalize():f}"
         separator = " × " if self.unit_label[:1].isdigit() else " "
         return f"{quantity}{separator}{self.unit_label}"
+
+    @property
+    def plain_amount_label(self) -> str:
+        """ "1 small" for 'small (6" to 6-7/8" long)': `amount_label` without the measure's size details."""
+        quantity = f"{Decimal(str(self.quantity)).normalize():f}"
+        unit = plain_measure(self.unit_label)
+        return f"{quantity}{' × ' if unit[:1].isdigit() else ' '}{unit}"
 
     @staticmethod
     def grams_per_unit(portion: Portion | None, unit: str = GRAMS) -> Decimal:

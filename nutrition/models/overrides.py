@@ -32,21 +32,27 @@ class NutrientTargetOverrideQuerySet(models.QuerySet):
         patient: PatientProfile,
         values: dict[str, Decimal | None],
         by,
+        reasons: dict[str, str] | None = None,
         current: dict[str, "NutrientTargetOverride"] | None = None,
     ) -> None:
         """Save a care-team member's targets: a value sets the override, None clears it (back to the default rule).
 
-        Unchanged values are left alone, so "set by" keeps naming whoever chose them. `current` is
-        `by_nutrient(patient)` when the caller has it already.
+        `reasons` gives why a target is above its upper limit (R7), by nutrient. Unchanged values and reasons are
+        left alone, so "set by" keeps naming whoever chose them. `current` is `by_nutrient(patient)` when the
+        caller has it already.
         """
         current = self.by_nutrient(patient) if current is None else current
+        reasons = reasons or {}
         for nutrient, value in values.items():
             override = current.get(nutrient)
+            reason = reasons.get(nutrient, "")
             if value is None and override is not None:
                 override.delete()
-            elif value is not None and (override is None or override.value != value):
+            elif value is not None and (override is None or (override.value, override.reason) != (value, reason)):
                 self.update_or_create(
-                    patient=patient, nutrient=nutrient, defaults={"value": value, "set_by": by, "set_at": timezone.now()}
+                    patient=patient,
+                    nutrient=nutrient,
+                    defaults={"value": value, "reason": reason, "set_by": by, "set_at": timezone.now()},
                 )
 
 
@@ -56,6 +62,9 @@ class NutrientTargetOverride(models.Model):
     patient = models.ForeignKey(PatientProfile, on_delete=models.CASCADE, related_name="nutrient_targets")
     nutrient = models.CharField(max_length=16, choices=TargetNutrient.choices)
     value = models.DecimalField(max_digits=8, decimal_places=1)
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the target is above the upper limit (R7); required for such a target."
+    )
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 

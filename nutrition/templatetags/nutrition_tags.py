@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from nutrition import wording
+
 register = template.Library()
 
 
@@ -15,3 +17,20 @@ def amount(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{number:f}"
+
+
+@register.filter
+def short_name(description: str) -> str:
+    """The readable food name shown first; the full USDA description goes in a title or <details>."""
+    return wording.short_name(description or "")
+
+
+@register.filter
+def plain_measure(measure: str) -> str:
+    """ "small" for 'small (6" to 6-7/8" long)'; the details are `measure_details`."""
+    return wording.plain_measure(measure or "")
+
+
+@register.filter
+def measure_details(measure: str) -> str:
+    return wording.measure_details(measure or "")

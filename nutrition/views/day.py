@@ -22,8 +22,9 @@ from bonetrack.core.dates import clamp_date
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.timezones import local_now, local_today
 
-from ..forms import AddItemForm, CopyForm
+from ..forms import AddItemForm, CopyForm, ItemForm
 from ..models import FOOD_MEALS, GRAMS, Food, LogItem, Meal
+from ..portions import default_portion
 from ..search import quick_foods, search_foods
 from ..summary import day_summary
 
@@ -125,13 +126,15 @@ def render_day(
     return TemplateResponse(request, template, day_context(patient, params, **extra), status=status)
 
 
-def after_change(request: HtmxHttpRequest, patient: PatientProfile, params: DayParams, message: str) -> HttpResponse:
-    """htmx: the refreshed day content and a status message; otherwise back to the day page (PRG)."""
+def after_change(
+    request: HtmxHttpRequest, patient: PatientProfile, params: DayParams, message: str, *, anchor: str = ""
+) -> HttpResponse:
+    """htmx: the refreshed day content and a status message; otherwise back to the day page (PRG), at `anchor`."""
     if wants_partial(request):
         response = render_day(request, patient, params)
         return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})
     messages.success(request, message)
-    return redirect(day_url(patient, params.day, meal=params.meal))
+    return redirect(day_url(patient, params.day, meal=params.meal) + (f"#{anchor}" if anchor else ""))
 
 
 def refuse_change(request: HtmxHttpRequest, patient: PatientProfile, params: DayParams, message: str) -> HttpResponse:
@@ -155,12 +158,21 @@ def food_from(patient: PatientProfile, value: str | None) -> Food | None:
 
 
 def add_form(patient: PatientProfile, food: Food, params: DayParams, data=None, portion=None, quantity=None) -> AddItemForm:
-    """The form that logs `food`: one of its portions (the first, or `portion`), or 100 g when it has none."""
+    """The form that logs `food`, starting from `portion` when given, else the amount the patient last logged of it,
+    else the food's most likely helping (`default_portion`), else 100 g when it has no household portions."""
     initial = {"date": params.day, "food": food.pk, "meal": params.meal, "quantity": quantity or 1}
     form = AddItemForm(data, food=food, patient=patient, today=params.today, initial=initial)
+    if data is not None:
+        return form
     if portion is not None:
         form.initial["portion"] = str(portion)
-    elif not form.portions:
+        return form
+    last = LogItem.objects.last_of(patient, food)
+    if last is not None and (last.portion_id is None or str(last.portion_id) in form.portions):
+        form.initial.update(ItemForm.initial_for(last), meal=params.meal)
+    elif (usual := default_portion(list(form.portions.values()), food.energy_kcal)) is not None:
+        form.initial["portion"] = str(usual.pk)
+    else:
         form.initial["portion"] = GRAMS
         form.initial["quantity"] = 100
     return form

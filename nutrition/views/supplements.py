@@ -5,15 +5,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
-from bonetrack.core.htmx import HtmxHttpRequest
+from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 
 from ..absorption import supplement_tips
 from ..forms import SupplementForm, SupplementTickForm
-from .day import after_change, day_params, refuse_change
+from .day import after_change, day_context, day_params, refuse_change
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,4 +61,13 @@ def supplement_tick(request: HtmxHttpRequest, patient: PatientProfile, supplemen
     day = form.cleaned_data["date"]
     consume_form_token(request)  # a tick clicked twice would untick
     taken = supplement.toggle_taken(day, by=request.user)
-    return after_change(request, patient, params.on(day), f"{supplement}: {'taken' if taken else 'not taken'} on {day:%-d %b}.")
+    message = f"{supplement}: {'taken' if taken else 'not taken'} on {day:%-d %b}."
+    if not wants_partial(request):
+        return after_change(request, patient, params.on(day), message, anchor=f"supplement-{supplement.pk}")
+    # htmx: only this row and the day's totals change, so the page keeps its scroll position and the tick its focus.
+    context = day_context(patient, params.on(day))
+    row = next((s for s in context["supplements"] if s.pk == supplement.pk), None)
+    if row is None:  # no longer in the plan: its row is gone, so the whole day is refreshed
+        return reswap(retarget(after_change(request, patient, params.on(day), message), "#day-content"), "outerHTML")
+    response = TemplateResponse(request, "nutrition/day.html#supplement-ticked", {**context, "supplement": row})
+    return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})

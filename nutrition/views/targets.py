@@ -29,7 +29,9 @@ def targets_view(request: HtmxHttpRequest, patient: PatientProfile) -> HttpRespo
     defaults = default_targets(patient.age_on(today), patient.sex, patient.weight_kg)
     form = TargetOverrideForm(request.POST or None, defaults=defaults, overrides=overrides) if can_edit else None
     if form is not None and request.method == "POST" and form.is_valid():
-        NutrientTargetOverride.objects.set_values(patient=patient, values=form.cleaned_data, by=request.user, current=overrides)
+        NutrientTargetOverride.objects.set_values(
+            patient=patient, values=form.values(), reasons=form.reasons(), by=request.user, current=overrides
+        )
         messages.success(request, "Targets saved.")
         return redirect("nutrition:targets", patient_id=patient.pk)
     targets = targets_for(patient, today, {n: (o.value, o.set_by.display_name if o.set_by else "") for n, o in overrides.items()})

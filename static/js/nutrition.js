@@ -42,6 +42,21 @@
     }
   });
 
+  // Ticking a supplement swaps only its row: the same tick gets the focus back, and the page does not scroll.
+  var tickToFocus = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("tick-form")) return;
+    var tick = form.querySelector("button.tick");
+    tickToFocus = tick ? tick.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!tickToFocus) return;
+    var tick = document.getElementById(tickToFocus);
+    tickToFocus = null;
+    if (tick) tick.focus({ preventScroll: true });
+  });
+
   // Freshly swapped-in parts carry data-fresh: focus the quantity of a new add form, else the search box.
   document.addEventListener("htmx:afterSettle", function () {
     syncMeal();

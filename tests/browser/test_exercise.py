@@ -22,7 +22,7 @@ def test_patient_logs_a_resistance_session_and_the_weekly_goal_moves(live_server
     page = sign_in(patient.user)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Exercise").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exercise")
-    expect(_resistance_goal(page)).to_have_text("0")
+    expect(_resistance_goal(page)).to_have_text("0 days")
 
     page.get_by_label("Exercise:").select_option(label="Resistance band workout")
     page.get_by_label("Sets:").fill("3")
@@ -30,14 +30,14 @@ def test_patient_logs_a_resistance_session_and_the_weekly_goal_moves(live_server
     page.get_by_role("button", name="Log it").click()
 
     expect(page.locator("#messages")).to_contain_text("Logged resistance band workout: 3 × 12")
-    expect(_resistance_goal(page)).to_have_text("1")
+    expect(_resistance_goal(page)).to_have_text("1 day")
     expect(page.locator("#week-body")).to_contain_text("Resistance band workout")
 
     # A walk in the same session moves the weight-bearing goal too, without reloading the page.
     page.get_by_label("Exercise:").select_option(label="Brisk walking")
     page.get_by_label("Minutes:").fill("30")
     page.get_by_role("button", name="Log it").click()
-    expect(page.locator('#week-body [data-goal="weight_bearing"] .goal-value strong')).to_have_text("30")
+    expect(page.locator('#week-body [data-goal="weight_bearing"] .goal-value strong')).to_have_text("30 minutes")
     expect(page.locator("#week-body .session")).to_have_count(1)
 
 

@@ -37,7 +37,7 @@ def test_feed_merges_notes_and_fractures_newest_first(clinician_client, patient,
     assert _titles(response) == [
         f"Note by {clinician.display_name}",
         "Hip fracture",
-        "Wrist / forearm fracture",
+        "Wrist (distal forearm) fracture",
         f"Note by {clinician.display_name}",
     ]
     body = response.content.decode()
@@ -62,7 +62,7 @@ def test_filter_by_kind(clinician_client, patient, clinician):
     FractureFactory(patient=patient, occurred_on=dt.date(2023, 6, 1))
     _note(patient, clinician, "A note.", timezone.now())
     response = clinician_client.get(_url(patient), {"kinds": "fracture"})
-    assert _titles(response) == ["Wrist / forearm fracture"]
+    assert _titles(response) == ["Wrist (distal forearm) fracture"]
     assert [c["key"] for c in response.context_data["kind_choices"] if c["checked"]] == ["fracture"]
 
 
@@ -105,7 +105,7 @@ def test_fractures_sit_at_local_midnight_and_page_by_date(patient, clinician):
     events = clinic_timeline.timeline_events(patient, before=None, limit=10, kinds={"fracture"})
     assert events[0].when == dt.datetime(2023, 6, 2, tzinfo=zone)
     at_midnight = clinic_timeline.timeline_events(patient, before=events[0].when, limit=10, kinds={"fracture"})
-    assert [e.title for e in at_midnight] == ["Wrist / forearm fracture"]
+    assert [e.title for e in at_midnight] == ["Wrist (distal forearm) fracture"]
     later_that_day = dt.datetime(2023, 6, 2, 15, tzinfo=zone)
     assert len(clinic_timeline.timeline_events(patient, before=later_that_day, limit=10, kinds={"fracture"})) == 2
 
@@ -128,8 +128,8 @@ def test_other_apps_events_and_header_are_merged(clinician_client, patient, clin
     monkeypatch.setattr(workspace, "TIMELINE_SOURCES", (clinic_timeline, fake))
     FractureFactory(patient=patient, occurred_on=dt.date(2020, 1, 1))
     response = clinician_client.get(_url(patient))
-    assert _titles(response) == ["DXA scan", "Wrist / forearm fracture", "Baseline DXA scan"]
-    assert response.context_data["header"]["template"] == "clinic/cells/name.html"
+    assert _titles(response) == ["DXA scan", "Wrist (distal forearm) fracture", "Baseline DXA scan"]
+    assert [header["template"] for header in response.context_data["headers"]] == ["clinic/cells/name.html"]
     assert b"Osteopenia" in response.content
     assert calls == [{"scan"}]
     # A module none of whose kinds is asked for is not called.
@@ -151,12 +151,12 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
     client.force_login(clinician)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     # session, user, patient, audit insert, one query per timeline source (notes, fractures, medication courses,
-    # scans, nutrition, exercise, reminders, labs, doses, and the courses behind the medication prompts, which the
-    # chart's medication bands reuse), and ATOMIC_REQUESTS' savepoints; a full page
-    # adds the chart header's scans and the note form's scan choices. The nutrition source reads only the last
-    # months a page can show, and looks further back (one more query) when gaps in logging leave that window short,
-    # as here, where nothing is logged at all.
-    with django_assert_max_num_queries(18 if htmx else 20):
+    # scans, nutrition, exercise, reminders, labs, doses, FRAX results and falls, and the courses behind the
+    # medication prompts, which the chart's medication bands reuse), and ATOMIC_REQUESTS' savepoints; a full page
+    # adds the headers (the chart's scans, the fracture risk flags) and the note form's scan choices. The nutrition
+    # source reads only the last months a page can show, and looks further back (one more query) when gaps in
+    # logging leave that window short, as here, where nothing is logged at all.
+    with django_assert_max_num_queries(19 if htmx else 23):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20
 

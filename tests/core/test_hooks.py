@@ -22,6 +22,7 @@ def test_demo_modules_come_from_each_apps_devdata_package_in_order():
     assert [module.__name__ for module in modules] == [
         "dexa.devdata.demo",
         "bonetrack.treatment.devdata.demo",
+        "bonetrack.risk.devdata.demo",
         "nutrition.devdata.demo",
         "bonetrack.labs.devdata.demo",
         "exercise.devdata.demo",
@@ -45,6 +46,9 @@ def test_bench_modules_start_with_the_people_and_each_offers_part_of_the_contrac
         "bonetrack.reminders.devdata.bench",
         "bonetrack.clinic.devdata.bench",
         "bonetrack.treatment.devdata.bench",
+        "bonetrack.risk.devdata.bench",
+        "bonetrack.progress.devdata.bench",
+        "bonetrack.portability.devdata.bench",
     }
     for module in modules:
         assert any(hasattr(module, name) for name in ("seed", "pages", "measure")), module.__name__

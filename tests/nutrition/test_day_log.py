@@ -311,3 +311,58 @@ def test_precompiled_meal_totals_match_the_orm(patient, foods, today, clinician)
     assert rows["lunch"]["calcium_countable_mg"] == Decimal("275.72")
     assert rows["lunch"]["items"] == 2
     assert overrides == overrides_from_row(orm[0]) == {"vitamin_d_iu": (Decimal(1000), "")}
+
+
+def test_supplement_tick_answers_with_its_row_and_the_totals_only(patient_client, patient, foods, today):
+    supplement = CalciumSupplementFactory(patient=patient, amount_per_unit=Decimal(500))
+    tick = url("supplement-tick", patient, supplement_id=supplement.pk)
+    response = patient_client.post(tick, {"date": today.isoformat()}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="list-row" id="supplement-{supplement.pk}">')
+    assert f'id="tick-{supplement.pk}"' in html and 'aria-pressed="true"' in html
+    assert '<section class="card" id="day-summary" aria-labelledby="summary-heading" hx-swap-oob="true">' in html
+    assert "<strong>500</strong> of 1200 mg" in html
+    assert 'id="day-content"' not in html and 'id="search-results"' not in html
+    assert "taken on" in response.headers["HX-Trigger"]
+
+
+def test_supplement_tick_without_htmx_returns_to_the_row(patient_client, patient, foods, today):
+    supplement = SupplementFactory(patient=patient)
+    response = patient_client.post(url("supplement-tick", patient, supplement_id=supplement.pk), {"date": today.isoformat()})
+    assert response.status_code == 302
+    assert response.url.endswith(f"#supplement-{supplement.pk}")
+
+
+def test_ticking_a_stopped_supplement_refreshes_the_whole_day(patient_client, patient, foods, today):
+    supplement = SupplementFactory(patient=patient)
+    supplement.stop()
+    response = patient_client.post(
+        url("supplement-tick", patient, supplement_id=supplement.pk), {"date": today.isoformat()}, HTTP_HX_REQUEST="true"
+    )
+    assert response.headers["HX-Retarget"] == "#day-content"
+    assert 'id="day-content"' in response.content.decode()
+
+
+def test_supplement_tick_query_budget(patient_client, patient, foods, today, django_assert_max_num_queries):
+    supplement = SupplementFactory(patient=patient)
+    SupplementFactory(patient=patient)
+    for ndb in ("01077", "11457", "01009"):
+        LogItemFactory(patient=patient, day=today, meal="lunch", food=foods[ndb], quantity=100)
+    tick = url("supplement-tick", patient, supplement_id=supplement.pk)
+    patient_client.post(tick, {"date": today.isoformat()}, HTTP_HX_REQUEST="true")
+    # Session, user, patient, form token (3), supplement, the tick (2), then the day's items, plan, totals and quick
+    # foods, the audit row, and the request's SAVEPOINTs and RELEASEs.
+    with django_assert_max_num_queries(20):
+        response = patient_client.post(tick, {"date": today.isoformat()}, HTTP_HX_REQUEST="true")
+    assert 'aria-pressed="false"' in response.content.decode()
+
+
+def test_add_panel_query_budget(patient_client, patient, foods, today, django_assert_max_num_queries):
+    cheddar = foods["01009"]
+    for offset in range(30):
+        LogItemFactory(patient=patient, day=today - dt.timedelta(days=offset), food=cheddar, quantity=30)
+    add_panel = url("item-add", patient)
+    # Session, user, patient, the food and its portions, the last item of it, the audit row, SAVEPOINT and RELEASE.
+    with django_assert_max_num_queries(10):
+        response = patient_client.get(add_panel, {"food": cheddar.pk}, HTTP_HX_REQUEST="true")
+    assert response.context["add_form"]["portion"].value() == "g"  # the last one was 30 g

@@ -25,11 +25,11 @@ def osteopenic(patient):
 
 
 def test_profile_update_saves_the_details_and_risk_factors_and_moves_the_date(osteopenic):
-    osteopenic.current_smoker = True
+    osteopenic.smoking = "current"
     osteopenic.user.first_name = "Margaret"
     profile_update(patient=osteopenic, user=osteopenic.user)
     osteopenic.refresh_from_db()
-    assert osteopenic.current_smoker and osteopenic.user.first_name == "Margaret"
+    assert osteopenic.smoking == "current" and osteopenic.user.first_name == "Margaret"
     assert osteopenic.next_scan_due_on == dt.date(2023, 4, 1)
     assert ReminderDueDate.objects.get(patient=osteopenic).due_on == dt.date(2023, 4, 1)
 
@@ -67,6 +67,10 @@ def _admin_form(patient, **changes) -> dict:
         "fractures-INITIAL_FORMS": "0",
         "fractures-MIN_NUM_FORMS": "0",
         "fractures-MAX_NUM_FORMS": "1000",
+        "falls-TOTAL_FORMS": "0",
+        "falls-INITIAL_FORMS": "0",
+        "falls-MIN_NUM_FORMS": "0",
+        "falls-MAX_NUM_FORMS": "1000",
     }
     return data | changes
 

@@ -52,8 +52,8 @@ def seed(ctx: BenchContext) -> None:
                 menopausal_status="post" if sex == "female" else "n/a",
                 height_cm=rng.randint(150, 185),
                 weight_kg=rng.randint(48, 95),
-                current_smoker=rng.random() < 0.15,
-                glucocorticoids=rng.random() < 0.1,
+                smoking="current" if rng.random() < 0.15 else "never",
+                glucocorticoids="past" if rng.random() < 0.1 else "never",
             )
         )
     PatientProfile.objects.bulk_create(profiles)
@@ -90,4 +90,5 @@ def pages(ctx: BenchContext) -> list[BenchPage]:
         ),
         BenchPage("profile (patient)", reverse("patients:profile", args=[heavy.pk]), heavy.user),
         BenchPage("fractures (patient)", reverse("patients:fracture-list", args=[heavy.pk]), heavy.user),
+        BenchPage("risk factors and falls (patient)", reverse("patients:risk-factors", args=[heavy.pk]), heavy.user),
     ]

@@ -1,0 +1,52 @@
+"""`make run` and `make test` run this first: the visit summary's PDF (WeasyPrint) needs the Pango libraries.
+
+Debian ships them as `libpango-1.0-0` and `libpangoft2-1.0-0` (with their fonts). As root it installs them with
+apt-get when they are missing; otherwise it says what to run and lets the rest go ahead: only the PDF download needs
+them, the site itself starts without.
+"""
+
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+
+# The shared libraries WeasyPrint opens, and the Debian packages that carry them.
+PANGO_LIBRARIES = ("pango-1.0", "pangoft2-1.0")
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
+
+
+def missing_libraries(libraries=PANGO_LIBRARIES) -> list[str]:
+    return [name for name in libraries if ctypes.util.find_library(name) is None]
+
+
+def apt_install(packages) -> bool:
+    """Install Debian packages with apt-get; True when both steps succeeded."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
+        print("+", " ".join(command), flush=True)
+        result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, check=False)  # noqa: S603
+        if result.returncode != 0:
+            print(f"`{' '.join(command)}` failed with exit code {result.returncode}.", file=sys.stderr)
+            return False
+    return True
+
+
+def ensure_pango() -> int:
+    """Make sure Pango is there (idempotent: nothing is run when it is); 1 only when an install as root failed."""
+    missing = missing_libraries()
+    if not missing:
+        return 0
+    advice = f"sudo apt-get update && sudo apt-get install -y {' '.join(PANGO_PACKAGES)}"
+    if not shutil.which("apt-get"):
+        print(f"Pango is missing ({', '.join(missing)}): the visit summary PDF needs it. Install Pango for your system.")
+        return 0
+    if os.geteuid() != 0:
+        print(f"Pango is missing ({', '.join(missing)}): the visit summary PDF needs it. Install it with:\n    {advice}")
+        return 0
+    print(f"Pango is missing ({', '.join(missing)}); installing {' '.join(PANGO_PACKAGES)}.", flush=True)
+    return 0 if apt_install(PANGO_PACKAGES) and not missing_libraries() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(ensure_pango())
