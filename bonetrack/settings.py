@@ -99,6 +99,9 @@ TEMPLATES = [
     },
 ]
 
+# Every invalid input points at its error text (aria-describedby), radio and checkbox groups included.
+FORM_RENDERER = "bonetrack.core.forms.FormRenderer"
+
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
 DATABASES = {

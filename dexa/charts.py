@@ -16,12 +16,19 @@ SITE_STYLES = {
     rules.FEMORAL_NECK: {"color": "#009E73", "symbol": "diamond", "dash": "dot"},
     rules.RADIUS_33: {"color": "#CC79A7", "symbol": "triangle-up", "dash": "dashdot"},
 }
-# Bands: light, distinct in lightness as well as hue, and each labelled in the plot.
+# Bands: light, distinct in lightness as well as hue, and each labelled in the right margin, clear of the lines (on a
+# phone static/js/charts.js moves these labels into the legend, see `band_label`).
 BANDS = (
     ("Normal (T ≥ −1.0)", float(rules.NORMAL_FROM), None, "rgba(86, 180, 233, 0.10)"),
     ("Osteopenia (−2.5 < T < −1.0)", float(rules.OSTEOPOROSIS_AT), float(rules.NORMAL_FROM), "rgba(230, 159, 0, 0.14)"),
     ("Osteoporosis (T ≤ −2.5)", None, float(rules.OSTEOPOROSIS_AT), "rgba(120, 120, 120, 0.20)"),
 )
+# R2: premenopausal women and men under 50 are described by Z-score against the −2.0 line, never by T-score bands.
+Z_BANDS = (
+    ("Expected for age (Z > −2.0)", float(rules.Z_LOW_AT), None, "rgba(86, 180, 233, 0.10)"),
+    ("Below expected (Z ≤ −2.0)", None, float(rules.Z_LOW_AT), "rgba(120, 120, 120, 0.20)"),
+)
+SCORE_KEYS = {"t": "t_score", "z": "z_score"}
 
 
 # Medication bands: Okabe–Ito yellow, then neutral greys (no hue of the site lines), each edged with a dotted line so
@@ -47,30 +54,36 @@ class Span:
     label: str
 
 
-def y_range(rows: Sequence[dict]) -> tuple[float, float]:
-    values = [float(row["t_score"]) for row in rows]
+def y_range(rows: Sequence[dict], key: str = "t_score") -> tuple[float, float]:
+    values = [float(row[key]) for row in rows]
     low = min([*values, -3.5]) - 0.5
     high = max([*values, 0.5]) + 0.5
     return low, high
 
 
-def x_range(rows: Sequence[dict], spans: Sequence["Span"] = ()) -> list[str] | None:
-    """The time axis (the scans and any medication bands), with free space on the right where the band labels sit
-    clear of the lines."""
+# Room around the first and last point (a share of the time shown), so that no marker is cut in half at an edge.
+X_PAD = 0.04
+
+
+def x_range(rows: Sequence[dict], spans: Sequence["Span"] = (), until: dt.date | None = None) -> list[str] | None:
+    """The time axis: the scans and any medication bands, up to the next scan due (`until`) when that is later: the
+    chart ends where the patient's next result will appear, with no empty years after it."""
     if not rows:
         return None
     days = [row["date"] for row in rows] + [day for span in spans for day in (span.start, span.end)]
     first, last = min(days), max(days)
-    span = max((last - first).days, 365)
-    return [(first - dt.timedelta(days=span * 0.06)).isoformat(), (last + dt.timedelta(days=span * 0.4)).isoformat()]
+    shown = max((max(last, until) if until else last) - first, dt.timedelta(days=365))
+    start = first - shown * X_PAD
+    end = until if until and until > last + shown * X_PAD else last + shown * X_PAD
+    return [start.isoformat(), end.isoformat()]
 
 
-def _hover(row: dict) -> str:
+def _hover(row: dict, key: str = "t_score") -> str:
     side = f" ({row['side']})" if row.get("side") else ""
     lines = [
         f"<b>{row['date']:%d %b %Y}</b>",
         f"{row['site_label']}{side}",
-        f"T-score {row['t_score']:+}",
+        f"{key[0].upper()}-score {row[key]:+}",
         f"BMD {row['bmd']} g/cm²",
         f"Change: {row['change']}",
         f"{row['significance']}",
@@ -86,9 +99,9 @@ def goal_label(goal: Decimal) -> str:
     return f"{text} (the osteoporosis line)" if goal == rules.OSTEOPOROSIS_AT else text
 
 
-def goal_shapes(goal: Decimal) -> tuple[dict, dict]:
-    """The goal line across the chart and its label at the left edge (the band labels sit at the right)."""
-    line = {
+def goal_shape(goal: Decimal) -> dict:
+    """The goal line across the chart, named in the legend (a label in the plot would sit on the lines)."""
+    return {
         "type": "line",
         "xref": "paper",
         "yref": "y",
@@ -98,33 +111,56 @@ def goal_shapes(goal: Decimal) -> tuple[dict, dict]:
         "y1": float(goal),
         "line": {"color": "#1c2a33", "width": 2, "dash": "longdash"},
         "layer": "above",
-        "name": "Your goal",
+        "name": goal_label(goal).replace(" (", "<br>("),  # two short lines fit a phone's legend
+        "showlegend": True,
+        "legendrank": 2000,
     }
-    label = {
+
+
+def band_label(name: str, y: float, text: str) -> dict:
+    """A label in the right margin, beside the chart (never on a line). It carries its band's `name`: on a narrow
+    chart static/js/charts.js drops it and shows that band in the legend instead."""
+    return {
         "xref": "paper",
         "yref": "y",
-        "x": 0.005,
-        "y": float(goal),
+        "x": 1,
+        "xshift": 6,
+        "y": y,
         "xanchor": "left",
-        "yanchor": "bottom",
-        "text": f"<b>{goal_label(goal)}</b>",
+        "yanchor": "middle",
+        "align": "left",
+        "text": text,
         "showarrow": False,
-        "font": {"size": 11, "color": "#1c2a33"},
-        "bgcolor": "rgba(255, 255, 255, 0.75)",
-        "name": "Your goal",
+        "font": {"size": 12, "color": "#1c2a33"},
+        "name": name,
     }
-    return line, label
 
 
-def build_tscore_figure(rows: Sequence[dict], spans: Sequence[Span] = (), goal: Decimal | None = None) -> go.Figure:
+def build_tscore_figure(
+    rows: Sequence[dict],
+    spans: Sequence[Span] = (),
+    goal: Decimal | None = None,
+    until: dt.date | None = None,
+    score: str = "t",
+) -> go.Figure:
     """T-score over time: one line per site, a marker per scan, labelled category bands and improvement marks."""
-    return go.Figure(tscore_figure_data(rows, spans, goal))
+    return go.Figure(tscore_figure_data(rows, spans, goal, until, score))
 
 
-def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: Decimal | None = None) -> dict:
+def tscore_figure_data(
+    rows: Sequence[dict],
+    spans: Sequence[Span] = (),
+    goal: Decimal | None = None,
+    until: dt.date | None = None,
+    score: str = "t",
+) -> dict:
     """The same figure as plain Plotly data for `bonetrack.core.charts.figure_json` (no validation pass: pages render
-    it on every request; `build_tscore_figure` validates it in the tests)."""
-    low, high = y_range(rows)
+    it on every request; `build_tscore_figure` validates it in the tests). `until`: the next scan due, where the time
+    axis ends. `score`: "t", or "z" for R2's Z-score population (Z-scores against the −2.0 line, no T-score bands;
+    measurements without a Z-score are left out)."""
+    key = SCORE_KEYS[score]
+    rows = [row for row in rows if row[key] is not None]
+    low, high = y_range(rows, key) if rows else (-4.0, 1.0)
     traces = []
     for site, style in SITE_STYLES.items():
         site_rows = [row for row in rows if row["site"] == site]
@@ -134,17 +170,17 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: D
             {
                 "type": "scatter",
                 "x": [row["date"].isoformat() for row in site_rows],
-                "y": [float(row["t_score"]) for row in site_rows],
+                "y": [float(row[key]) for row in site_rows],
                 "name": rules.SITE_LABELS[site],
                 "mode": "lines+markers",
                 "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
                 "marker": {"symbol": style["symbol"], "size": 10, "color": style["color"], "line": {"width": 1, "color": "#fff"}},
-                "hovertext": [_hover(row) for row in site_rows],
+                "hovertext": [_hover(row, key) for row in site_rows],
                 "hoverinfo": "text",
             }
         )
     shapes, annotations = [], []
-    for label, bottom, top, fill in BANDS:
+    for label, bottom, top, fill in BANDS if score == "t" else Z_BANDS:
         y0 = low if bottom is None else bottom
         y1 = high if top is None else top
         shapes.append(
@@ -163,23 +199,8 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: D
             }
         )
         name, rule = label.split(" (", 1)
-        annotations.append(
-            {
-                "xref": "paper",
-                "yref": "y",
-                "x": 0.995,
-                "y": (y0 + y1) / 2,
-                "xanchor": "right",
-                "yanchor": "middle",
-                "align": "right",
-                "text": f"<b>{name}</b><br>{rule.rstrip(')')}",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#1c2a33"},
-                "bgcolor": "rgba(255, 255, 255, 0.6)",
-                "name": label,
-            }
-        )
-    for edge in (rules.NORMAL_FROM, rules.OSTEOPOROSIS_AT):
+        annotations.append(band_label(label, (y0 + y1) / 2, f"<b>{name}</b><br>{rule.rstrip(')')}"))
+    for edge in (rules.NORMAL_FROM, rules.OSTEOPOROSIS_AT) if score == "t" else (rules.Z_LOW_AT,):
         shapes.append(
             {
                 "type": "line",
@@ -210,22 +231,20 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: D
                 "name": span.label,
             }
         )
-        # Labels step down so that courses running side by side stay readable.
+        # static/js/charts.js steps a label down when it would sit on another (courses running side by side).
         annotations.append(
-            {"xref": "x", "yref": "paper", "x": _iso(span.start), "y": 1.0 - 0.07 * (index % 3), "yanchor": "top",
-             "xanchor": "left", "text": span.label, "showarrow": False, "font": {"size": 11, "color": "#1c2a33"},
+            {"xref": "x", "yref": "paper", "x": _iso(span.start), "y": 1.0, "yanchor": "top",
+             "xanchor": "left", "text": span.label, "showarrow": False, "font": {"size": 12, "color": "#1c2a33"},
              "bgcolor": "rgba(255, 255, 255, 0.7)", "name": span.label}
         )  # fmt: skip
     if goal is not None:
-        line, label = goal_shapes(goal)
-        shapes.append(line)
-        annotations.append(label)
+        shapes.append(goal_shape(goal))
     for row in rows:
         if row.get("improvement"):
             annotations.append(
                 {
                     "x": row["date"].isoformat(),
-                    "y": float(row["t_score"]),
+                    "y": float(row[key]),
                     "xref": "x",
                     "yref": "y",
                     "text": "★ Improvement",
@@ -241,10 +260,11 @@ def tscore_figure_data(rows: Sequence[dict], spans: Sequence[Span] = (), goal: D
     layout = {
         "shapes": shapes,
         "annotations": annotations,
-        "margin": {"l": 56, "r": 16, "t": 36, "b": 48},
-        "yaxis": {"title": {"text": "T-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
-        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows, spans)},
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 56, "r": 128, "t": 36, "b": 48},  # the band labels sit in the right margin
+        "yaxis": {"title": {"text": f"{score.upper()}-score"}, "range": [low, high], "zeroline": False, "dtick": 1},
+        "xaxis": {"title": {"text": "Scan date"}, "type": "date", "range": x_range(rows, spans, until)},
+        # The legend only names things: a click on it hides nothing.
+        "legend": {"orientation": "h", "y": -0.2, "itemclick": False, "itemdoubleclick": False},
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",

@@ -16,7 +16,7 @@ from .goals import patient_goal_summary
 from .history import ScanHistory, history_from_values, history_values, load_history
 
 # Bump when the panel's markup changes, so cached fragments from an older release are not served.
-PANEL_CACHE_VERSION = 3
+PANEL_CACHE_VERSION = 4
 PANEL_CACHE_SECONDS = 24 * 3600
 
 
@@ -41,6 +41,10 @@ def bone_summary(patient, history: ScanHistory | None = None, spans: tuple[Span,
         population = rules.score_population(
             sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(latest.scanned_on)
         )
+    uses_t_score = population.uses_t_score if population else True
+    # R2's Z-score population: the lowest Z-score of the latest scan's diagnostic sites stands where the T-score would.
+    z_readings = [r.measurement for r in latest.results if r.measurement.z_score is not None] if latest else []
+    lowest_z = min(z_readings, key=lambda m: (m.z_score, rules.SITES.index(m.site)), default=None)
     # R13, from the history already loaded: no query.
     goals = patient_goal_summary(history, patient, today=local_today(patient.user))
     return {
@@ -50,22 +54,29 @@ def bone_summary(patient, history: ScanHistory | None = None, spans: tuple[Span,
         "rows": rows,
         "table_rows": list(reversed(rows)),
         "goals": goals,
-        "figure": figure_json(tscore_figure_data(rows, spans, goals.goal if goals else None)) if rows else None,
+        "figure": figure_json(
+            tscore_figure_data(rows, spans, goals.goal if goals else None, patient.next_scan_due_on, "t" if uses_t_score else "z")
+        )
+        if rows
+        else None,
         "spans": spans,
         "improvements": history.improvements(),
         "population_note": population.note if population else "",
-        "uses_t_score": population.uses_t_score if population else True,
+        "uses_t_score": uses_t_score,
+        "lowest_z": lowest_z,
+        "lowest_z_site_label": rules.SITE_LABELS[lowest_z.site] if lowest_z else "",
         "lowest_site_label": rules.SITE_LABELS.get(latest.lowest_t_site, "") if latest else "",
         "interval_set_by_clinician": bool(patient.scan_interval_months),
     }
 
 
-def summary_html(patient, id_suffix: str) -> str:
-    return summary_fragment(patient, id_suffix)[0]
+def summary_html(patient, id_suffix: str, *, care_team: bool = False) -> str:
+    return summary_fragment(patient, id_suffix, care_team=care_team)[0]
 
 
-def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
-    """The rendered cards, chart and table, and whether there are scans.
+def summary_fragment(patient, id_suffix: str, *, care_team: bool = False) -> tuple[str, bool]:
+    """The rendered cards, chart and table, and whether there are scans; the care team reads the precise wording
+    (rule sources, BMD in g/cm², the LSC), a patient plain words with those details folded away.
 
     The fragment is cached under a hash of every value it shows, so any change to a scan, a facility's LSC, a
     medication course or the patient's due date gives a new key (the same queries either way).
@@ -75,6 +86,7 @@ def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
     inputs = (
         PANEL_CACHE_VERSION,
         id_suffix,
+        care_team,
         patient.pk,
         patient.sex,
         patient.menopausal_status,
@@ -92,11 +104,16 @@ def summary_fragment(patient, id_suffix: str) -> tuple[str, bool]:
     if html is None:
         summary = bone_summary(patient, history_from_values(values), spans)
         html = render_to_string(
-            "dexa/_bone_summary.html", {"summary": summary, "id_suffix": id_suffix, "figure_id": f"dexa-figure-{id_suffix}"}
+            "dexa/_bone_summary.html",
+            {"summary": summary, "id_suffix": id_suffix, "figure_id": f"dexa-figure-{id_suffix}", "care_team": care_team},
         )
         cache.set(key, html, PANEL_CACHE_SECONDS)
     return mark_safe(html), bool(values)  # noqa: S308 - rendered by our own autoescaping template above
 
 
 def dashboard_panel(request, patient, today) -> dict:
-    return {"template": "dexa/_dashboard_panel.html", "patient": patient, "body": summary_html(patient, "dash")}
+    return {
+        "template": "dexa/_dashboard_panel.html",
+        "patient": patient,
+        "body": summary_html(patient, "dash", care_team=request.user.is_care_team),
+    }

@@ -61,7 +61,9 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
 
 def timeline_header(request, patient) -> dict | None:
     """The T-score chart and cards above the clinician timeline (None when there are no scans)."""
-    body, has_scans = summary_fragment(patient, "timeline")
+    # Without a request (a caller outside a page) the timeline's usual readers, the care team, get the precise wording.
+    care_team = request is None or request.user.is_care_team
+    body, has_scans = summary_fragment(patient, "timeline", care_team=care_team)
     if not has_scans:
         return None
     return {"template": "dexa/_timeline_header.html", "patient": patient, "body": body}

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 
-from . import services
+from . import rules, services
 from .forms import ScanEntry
 from .history import load_history
 from .importing import COLUMNS, import_commit, parse_csv
@@ -44,16 +45,31 @@ def _done(request: HtmxHttpRequest, url: str) -> HttpResponse:
 @require_GET
 @patient_view
 def scan_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
-    """The T-score chart, the summary cards and every scan, newest first."""
+    """The T-score chart (Z-score for R2's Z-score population), the summary cards and every scan, newest first."""
+    scans = list(
+        DexaScan.objects.for_patient(patient)
+        .newest_first()
+        .select_related("facility")
+        .annotate(lowest_z_score=Min("measurements__z_score", filter=Q(measurements__site__in=rules.SITES)))
+    )
+    uses_t_score = not scans or uses_t_scores(patient, scans[0].scanned_on)
     return TemplateResponse(
         request,
         "dexa/scan_list.html",
         {
             "patient": patient,
-            "summary_html": summary_html(patient, "list"),
-            "scans": DexaScan.objects.for_patient(patient).newest_first().select_related("facility"),
+            "summary_html": summary_html(patient, "list", care_team=request.user.is_care_team),
+            "scans": scans,
+            "uses_t_score": uses_t_score,
         },
     )
+
+
+def uses_t_scores(patient: PatientProfile, day) -> bool:
+    """R2: whether the patient was in the T-score population on `day` (else Z-score statements)."""
+    return rules.score_population(
+        sex=patient.sex, menopausal_status=patient.menopausal_status, age=patient.age_on(day)
+    ).uses_t_score
 
 
 def _entry_view(request: HtmxHttpRequest, patient: PatientProfile, scan: DexaScan | None) -> HttpResponse:
@@ -125,6 +141,7 @@ def scan_detail(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int)
             "can_change": can_change(request.user, scan),
             "can_verify": request.user.is_clinician and not scan.is_verified,
             "notes": notes,
+            "uses_t_score": uses_t_scores(patient, scan.scanned_on),
         },
     )
 

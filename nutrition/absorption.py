@@ -91,6 +91,7 @@ class Tip:
     kind: str  # "separate" | "split-dose"
     text: str
     meal: str = ""
+    source: str = ""  # the guideline behind the tip, for the care team
 
 
 def meal_tips(items) -> list[Tip]:
@@ -125,7 +126,8 @@ def supplement_tips(supplements) -> list[Tip]:
         Tip(
             "split-dose",
             f"One dose of {supplement} gives {supplement.dose_amount.normalize():f} mg of calcium. Absorption falls above "
-            "about 500 mg at a time (NIH ODS): split it into smaller doses through the day.",
+            "about 500 mg at a time: split it into smaller doses through the day.",
+            source="NIH ODS",
         )
         for supplement in supplements
         if supplement.kind == "calcium" and supplement.dose_amount > SUPPLEMENT_DOSE_LIMIT_MG

@@ -3,8 +3,12 @@
 Calcium under 19 follows the IOM table of DOMAIN.md §5 (1300 mg, upper limit 3000 mg for ages 9–18); R7 covers adults.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+
+# The rule code and guideline names in `Target.rule` that only the care team reads, e.g. "R7, " and " (BHOF 800–1000 IU)".
+PRECISE_WORDS = re.compile(r"^(?:R7|IOM)[,:] | \((?:BHOF|IOM)[^)]*\)")
 
 MIN = "min"  # reach at least `value`
 LIMIT = "limit"  # stay at or below `value`
@@ -24,6 +28,11 @@ class Target:
     @property
     def source(self) -> str:
         return "set by your clinician" if self.overridden else "default rule"
+
+    @property
+    def plain_rule(self) -> str:
+        """`rule` in a patient's words: whom the target is for, without the rule code or the guideline's name."""
+        return PRECISE_WORDS.sub("", self.rule)
 
 
 def calcium_target(age: int, sex: str) -> Target:
@@ -64,7 +73,7 @@ def vitamin_k_target(sex: str) -> Target:
 
 def protein_target(age: int, weight_kg: Decimal | None) -> Target:
     if age < 65 or not weight_kg:
-        return Target("protein_g", None, rule="R7 sets a protein target from age 65 when weight is known")
+        return Target("protein_g", None, rule="R7: a protein target from age 65 when weight is known")
     weight = Decimal(str(weight_kg))
     return Target(
         "protein_g",

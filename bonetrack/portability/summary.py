@@ -30,7 +30,7 @@ from dexa.goals import GoalSummary, patient_goal_summary, t_text
 from dexa.history import ScanHistory, load_history
 from dexa.models import DexaScan
 from exercise.goals import day_category_rows, week_start, weekly_history
-from exercise.safety import BoneStatus
+from exercise.safety import BoneStatus, uses_t_score_today
 from nutrition.summary import daily_rows
 from nutrition.targets import targets_for
 
@@ -139,6 +139,7 @@ class VisitSummary:
     risk: RiskAssessment
     goals: GoalSummary | None
     exercise_safety: list[str] = field(default_factory=list)
+    uses_t_score: bool = True  # False for R2's Z-score population: no T-score ranges in their words
 
     @property
     def age(self) -> int:
@@ -284,6 +285,7 @@ def build_summary(patient: PatientProfile) -> VisitSummary:
         lowest_t=latest.lowest_t_score if latest else None,
         vertebral_fracture="vertebral" in fragility_sites,
         fragility_fractures=len(fragility_sites),
+        uses_t_score=uses_t_score_today(patient),
     )
     goals = patient_goal_summary(history, patient, today)
     vitamin_d, calcium = latest_labs(patient)
@@ -305,6 +307,7 @@ def build_summary(patient: PatientProfile) -> VisitSummary:
         risk=assess(patient, today),
         goals=goals,
         exercise_safety=bone_status.causes,
+        uses_t_score=bone_status.uses_t_score,
     )
 
 

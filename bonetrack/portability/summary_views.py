@@ -45,7 +45,15 @@ def static_files_only():
 def _context(request: HtmxHttpRequest, patient: PatientProfile) -> dict:
     paper = request.GET.get("paper", "").strip().lower()
     paper = paper if paper in PAPER_SIZES else "a4"
-    return {"patient": patient, "summary": build_summary(patient), "paper": paper, "page_size": PAPER_SIZES[paper]}
+    return {
+        "patient": patient,
+        "summary": build_summary(patient),
+        "paper": paper,
+        "page_size": PAPER_SIZES[paper],
+        # The care team reads rule codes, sources and units in place; a patient's page folds them into details (the PDF,
+        # made for the visit, keeps them in place).
+        "precise": request.user.is_care_team,
+    }
 
 
 @require_GET
@@ -67,7 +75,7 @@ def render_pdf(html: str) -> bytes:
 @patient_view
 def visit_summary_pdf(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     """The visit summary as a PDF file (a care team member's download is in the access log, as every view is)."""
-    context = _context(request, patient) | {"pdf": True}
+    context = _context(request, patient) | {"pdf": True, "precise": True}
     pdf = render_pdf(render_to_string(TEMPLATE, context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"bonetrack-summary-{patient.pk}-{context['summary'].today:%Y-%m-%d}.pdf"

@@ -18,7 +18,9 @@ class FraxResultForm(forms.ModelForm):
         self.patient, self.today = patient, today
         self.fields["major_percent"].help_text = "10-year probability of a major osteoporotic fracture, 0 to 100."
         self.fields["hip_percent"].help_text = "10-year probability of a hip fracture, 0 to 100."
-        self.fields["with_bmd"].help_text = "Ticked when a femoral neck BMD or T-score was entered in the calculator."
+        # Plain words for everyone: patients record results too.
+        self.fields["with_bmd"].label = "Calculated with a scan result"
+        self.fields["with_bmd"].help_text = "Ticked when a scan's femoral neck result was entered in the calculator."
 
     class Meta:
         model = FraxResult

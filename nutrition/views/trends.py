@@ -44,7 +44,13 @@ def trends(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
         )
     averages = window_averages(rows, today)
     average_rows = [
-        {"key": key, "label": label, "unit": unit, "target": targets.get(key), "values": [w.averages[key] for w in averages]}
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "target": targets.get(key),
+            "cells": [(w, w.averages[key]) for w in averages],  # each value with its window, labelled on a phone
+        }
         for key, label, unit in TREND_NUTRIENTS
     ]
     return TemplateResponse(

@@ -34,9 +34,9 @@ def test_patient_sees_the_chart_adds_a_scan_and_a_clinician_verifies_it(live_ser
     sign_in(patient.user)
     chart = page.locator("#dexa-chart-dash")
     expect(chart).to_have_attribute("data-rendered", "true")
-    # Three bands, the two edge lines and the goal line (R13), labelled at the default goal's osteoporosis line.
+    # Three bands, the two edge lines and the goal line (R13), named in the legend at the default goal's osteoporosis line.
     expect(chart.locator(".shapelayer path")).to_have_count(6)
-    expect(chart.locator(".annotation-text", has_text="Your goal: above −2.5 (the osteoporosis line)")).to_be_visible()
+    expect(chart.locator(".legendtext", has_text="Your goal: above −2.5")).to_contain_text("(the osteoporosis line)")
     for label in BANDS:
         expect(chart.locator(".annotation-text", has_text=label).first).to_be_visible()
     expect(chart.locator(".scatterlayer .trace")).to_have_count(2)

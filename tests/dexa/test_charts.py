@@ -55,20 +55,45 @@ def test_band_edges_are_exactly_minus_one_and_minus_two_and_a_half():
     assert sorted(s.y0 for s in fig.layout.shapes if s.type == "line") == [-2.5, -1.0]
 
 
-def test_bands_are_labelled_and_improvements_marked():
-    annotations = build_tscore_figure(ROWS).layout.annotations
-    texts = [a.text for a in annotations]
-    assert "<b>Normal</b><br>T ≥ −1.0" in texts
-    assert "<b>Osteopenia</b><br>−2.5 < T < −1.0" in texts
-    assert "<b>Osteoporosis</b><br>T ≤ −2.5" in texts
+def test_bands_are_labelled_beside_the_plot_and_improvements_marked():
+    fig = build_tscore_figure(ROWS)
+    annotations = fig.layout.annotations
+    # In the right margin (paper x = 1, text to the right of it), never on the lines; each carries its band's name,
+    # which static/js/charts.js uses to name the band in the legend instead on a phone.
+    beside = {a.name: (a.text, a.xref, a.x, a.xanchor) for a in annotations if a.xref == "paper"}
+    assert beside == {
+        "Normal (T ≥ −1.0)": ("<b>Normal</b><br>T ≥ −1.0", "paper", 1, "left"),
+        "Osteopenia (−2.5 < T < −1.0)": ("<b>Osteopenia</b><br>−2.5 < T < −1.0", "paper", 1, "left"),
+        "Osteoporosis (T ≤ −2.5)": ("<b>Osteoporosis</b><br>T ≤ −2.5", "paper", 1, "left"),
+    }
+    assert set(beside) <= set(_bands(fig))
+    assert fig.layout.margin.r >= 100
     (mark,) = [a for a in annotations if a.text == "★ Improvement"]
     assert (mark.x, mark.y, mark.hovertext) == ("2020-01-01", -2.3, "Moved out of the osteoporosis range")
 
 
-def test_time_axis_leaves_room_for_the_labels_right_of_the_last_scan():
-    start, end = build_tscore_figure(ROWS).layout.xaxis.range
-    assert start < "2018-01-01"
-    assert end > "2022-12-01"
+def test_every_label_is_at_least_12_px():
+    fig = build_tscore_figure(ROWS, spans=[Span(dt.date(2018, 2, 1), dt.date(2021, 2, 1), "Alendronate")], goal=D("-2.0"))
+    assert len(fig.layout.annotations) == 5  # three bands, a medication, an improvement
+    assert all(a.font.size >= 12 for a in fig.layout.annotations)
+    assert fig.layout.font.size >= 12
+
+
+@pytest.mark.parametrize(
+    ("until", "spans", "expected"),
+    [
+        # 2018-01-01 to the due date 2024-01-01: 2191 days, 4% of it (87 days) before the first scan; ends on the due date.
+        (dt.date(2024, 1, 1), (), ["2017-10-06", "2024-01-01"]),
+        # No due date: 1461 days shown, 58 days either side of the scans.
+        (None, (), ["2017-11-04", "2022-02-28"]),
+        # Due 19 days after the last scan, inside the 59 days kept clear of a marker: the axis ends after the pad.
+        (dt.date(2022, 1, 20), (), ["2017-11-03", "2022-03-01"]),
+        # Overdue: a course runs on past the due date to 1 Jun 2024 (2343 days shown, 93 days of pad).
+        (dt.date(2024, 1, 1), (Span(dt.date(2023, 1, 1), dt.date(2024, 6, 1), "Alendronate"),), ["2017-09-30", "2024-09-02"]),
+    ],
+)
+def test_the_time_axis_ends_at_the_next_scan_due(until, spans, expected):
+    assert build_tscore_figure(ROWS, spans=spans, until=until).layout.xaxis.range == tuple(expected)
 
 
 def test_hover_has_date_site_t_bmd_change_and_significance():

@@ -148,10 +148,12 @@ def test_dashboard_shows_reached_and_a_projection(patient_client, patient):
     assert "Femoral neck: −2.8, 0.3 below the goal." in text
     assert "If the current trend continues (+0.15 a year), you would reach it around January 2032." in text
     figure = json.loads(re.search(r'<script id="dexa-figure-dash" type="application/json">(.*?)</script>', html, re.S).group(1))
-    goal_lines = [s for s in figure["layout"]["shapes"] if s.get("name") == "Your goal"]
-    assert [(s["y0"], s["y1"]) for s in goal_lines] == [(-2.5, -2.5)]
-    labels = [a["text"] for a in figure["layout"]["annotations"] if a.get("name") == "Your goal"]
-    assert labels == ["<b>Your goal: above −2.5 (the osteoporosis line)</b>"]
+    # The goal line is named in the legend (a label in the plot would sit on the lines).
+    goal_lines = [s for s in figure["layout"]["shapes"] if s.get("name", "").startswith("Your goal")]
+    assert [(s["y0"], s["y1"], s["name"], s["showlegend"]) for s in goal_lines] == [
+        (-2.5, -2.5, "Your goal: above −2.5<br>(the osteoporosis line)", True)
+    ]
+    assert not [a for a in figure["layout"]["annotations"] if "goal" in a["text"]]
 
 
 def test_the_goal_adds_no_query_to_the_dashboard(patient_client, patient, django_assert_max_num_queries, monkeypatch):
@@ -178,10 +180,9 @@ def test_chart_draws_a_clinicians_goal_as_its_own_line():
          "bmd": D("0.600"), "change": "", "significance": "Baseline", "improvement": ""},
     ]  # fmt: skip
     fig = build_tscore_figure(rows, goal=D("-2.0"))
-    (line,) = [s for s in fig.layout.shapes if s.name == "Your goal"]
-    assert (line.type, line.y0, line.y1, line.x0, line.x1) == ("line", -2.0, -2.0, 0, 1)
-    assert [a.text for a in fig.layout.annotations if a.name == "Your goal"] == ["<b>Your goal: above −2.0</b>"]
-    assert not [s for s in build_tscore_figure(rows).layout.shapes if s.name == "Your goal"]
+    (line,) = [s for s in fig.layout.shapes if s.name == "Your goal: above −2.0"]
+    assert (line.type, line.y0, line.y1, line.x0, line.x1, line.showlegend) == ("line", -2.0, -2.0, 0, 1, True)
+    assert not [s for s in build_tscore_figure(rows).layout.shapes if s.showlegend]
 
 
 def test_demo_margaret_has_a_reached_site_and_projections(client):

@@ -89,8 +89,11 @@ def test_cards_show_diagnosis_lowest_change_and_next_scan(patient_client, patien
     assert "Latest scan (1 Feb 2023): Osteopenia (low bone mass)" in text
     assert "Moved out of the osteoporosis range" in text
     assert "Lowest T-score -2.4 Lumbar spine (L1–L4), 1 Feb 2023" in text
-    assert "Lumbar spine (L1–L4) ▲ Significant gain +0.020 g/cm² (+2.9%); facility LSC 0.020" in text
-    assert "Femoral neck = Stable -0.010 g/cm² (-1.7%); default LSC 0.030" in text
+    # Plain words for the patient, the numbers folded into a disclosure for the clinician.
+    assert "Lumbar spine (L1–L4) ▲ Significant gain : more than the scanner's margin of error" in text
+    assert "Details for your clinician +0.020 g/cm² (+2.9%); facility LSC 0.020 g/cm²" in text
+    assert "Femoral neck = Stable : the change is within what the scanner can measure" in text
+    assert "Details for your clinician -0.010 g/cm² (-1.7%); default LSC 0.030 g/cm²" in text
     # Due in the past (the tests run after 2025): the card says since when it is overdue.
     assert "Next scan due 1 Feb 2025 Overdue since 1 Feb 2025 2 years: osteoporosis or on treatment (default rule)." in text
 
