@@ -7,23 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def carry_risk_factors_over(apps, schema_editor):
-    """The profile's yes/no risk factors become R15's answers, losing nothing: a current smoker "smokes now",
-    3+ units a day becomes 21 units a week (the FRAX threshold), and glucocorticoids "ever" become "in the past"
-    (the patient or the care team can say "now")."""
-    PatientProfile = apps.get_model("accounts", "PatientProfile")
-    PatientProfile.objects.filter(current_smoker=True).update(smoking="current")
-    PatientProfile.objects.filter(alcohol_3_units=True).update(alcohol_units_per_week=21)
-    PatientProfile.objects.filter(glucocorticoids_ever=True).update(glucocorticoids="past")
-
-
-def carry_risk_factors_back(apps, schema_editor):
-    PatientProfile = apps.get_model("accounts", "PatientProfile")
-    PatientProfile.objects.filter(smoking="current").update(current_smoker=True)
-    PatientProfile.objects.filter(alcohol_units_per_week__gte=21).update(alcohol_3_units=True)
-    PatientProfile.objects.filter(glucocorticoids__in=("past", "current")).update(glucocorticoids_ever=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -125,15 +108,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='fall',
             constraint=models.CheckConstraint(condition=models.Q(('fracture', False), ('injury', True), _connector='OR'), name='fall_fracture_is_an_injury', violation_error_message='A fall that broke a bone is a fall with an injury.'),
-        ),
-        migrations.RunPython(carry_risk_factors_over, carry_risk_factors_back),
-        migrations.RemoveField(model_name='patientprofile', name='glucocorticoids_ever'),
-        migrations.RemoveField(
-            model_name='patientprofile',
-            name='alcohol_3_units',
-        ),
-        migrations.RemoveField(
-            model_name='patientprofile',
-            name='current_smoker',
         ),
     ]
