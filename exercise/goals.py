@@ -127,6 +127,20 @@ def weekly_history(rows: Iterable[DayCategory], starts: list[dt.date]) -> list[t
     return [(start, weekly_goals(by_week[start])) for start in starts]
 
 
+def weeks_meeting_goals(patient, mondays: list[dt.date]) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """R9 over the whole weeks starting on `mondays` (one query): how many met all four goals, and each goal."""
+    if not mondays:
+        return 0, ()
+    weeks = weekly_history(day_category_rows(patient, mondays[0], mondays[-1] + dt.timedelta(days=6)), mondays)
+    per_goal: dict[str, int] = {}
+    all_met = 0
+    for _, goals in weeks:
+        all_met += all(goal.met for goal in goals)
+        for goal in goals:
+            per_goal[goal.label] = per_goal.get(goal.label, 0) + goal.met
+    return all_met, tuple(per_goal.items())
+
+
 def day_category_rows(patient, first: dt.date, last: dt.date) -> list[DayCategory]:
     """One query: per local date and category, whether there was work and its weight-bearing bout minutes."""
     rows = (

@@ -122,3 +122,30 @@ def targets_for(patient, day, overrides: dict[str, tuple[Decimal, str]] | None =
     """The patient's targets on `day`: R7 by age and sex that day, with any clinician overrides."""
     targets = default_targets(patient.age_on(day), patient.sex, patient.weight_kg)
     return apply_overrides(targets, overrides or {})
+
+
+@dataclass(frozen=True)
+class TargetDays:
+    """Of the given logged days, how many met the calcium and the vitamin D target, and each day's two targets."""
+
+    calcium_met: int
+    vitamin_d_met: int
+    targets: tuple[tuple, ...]  # (date, calcium target mg, vitamin D target IU) per day
+
+
+def days_meeting_targets(patient, days, overrides) -> TargetDays:
+    """R7 day by day: `days` are (date, counted calcium mg, vitamin D IU) for the logged days; the target is the one
+    for the patient's age and sex on that day, or the care team's override."""
+    by_age: dict[int, tuple[Decimal, Decimal]] = {}
+    calcium_met = vitamin_d_met = 0
+    targets = []
+    for day, calcium, vitamin_d in days:
+        age = patient.age_on(day)
+        if age not in by_age:
+            found = targets_for(patient, day, overrides)
+            by_age[age] = (found["calcium_mg"].value, found["vitamin_d_iu"].value)
+        calcium_target, vitamin_d_target = by_age[age]
+        calcium_met += Decimal(calcium or 0) >= calcium_target
+        vitamin_d_met += Decimal(vitamin_d or 0) >= vitamin_d_target
+        targets.append((day, calcium_target, vitamin_d_target))
+    return TargetDays(calcium_met, vitamin_d_met, tuple(targets))

@@ -29,10 +29,10 @@ from dexa import rules
 from dexa.goals import GoalSummary, patient_goal_summary, t_text
 from dexa.history import ScanHistory, load_history
 from dexa.models import DexaScan
-from exercise.goals import day_category_rows, week_start, weekly_history
+from exercise.goals import week_start, weeks_meeting_goals
 from exercise.safety import BoneStatus, uses_t_score_today
 from nutrition.summary import daily_rows
-from nutrition.targets import targets_for
+from nutrition.targets import days_meeting_targets
 
 NUTRITION_DAYS = 90
 EXERCISE_WEEKS = 13
@@ -229,17 +229,8 @@ def nutrition_line(patient: PatientProfile, today: dt.date) -> NutritionLine:
     vitamin D from food plus supplements, against the target for the patient's age that day or the care team's."""
     start = today - dt.timedelta(days=NUTRITION_DAYS - 1)
     rows, overrides = daily_rows(patient, start, today)
-    targets_by_age: dict[int, tuple[Decimal, Decimal]] = {}
-    calcium_met = vitamin_d_met = 0
-    for row in rows:
-        age = patient.age_on(row["date"])
-        if age not in targets_by_age:
-            targets = targets_for(patient, row["date"], overrides)
-            targets_by_age[age] = (targets["calcium_mg"].value, targets["vitamin_d_iu"].value)
-        calcium_target, vitamin_d_target = targets_by_age[age]
-        calcium_met += Decimal(row["calcium_mg"] or 0) >= calcium_target
-        vitamin_d_met += Decimal(row["vitamin_d_iu"] or 0) >= vitamin_d_target
-    return NutritionLine(NUTRITION_DAYS, len(rows), calcium_met, vitamin_d_met)
+    met = days_meeting_targets(patient, [(row["date"], row["calcium_mg"], row["vitamin_d_iu"]) for row in rows], overrides)
+    return NutritionLine(NUTRITION_DAYS, len(rows), met.calcium_met, met.vitamin_d_met)
 
 
 def exercise_line(patient: PatientProfile, today: dt.date) -> ExerciseLine:
@@ -247,14 +238,8 @@ def exercise_line(patient: PatientProfile, today: dt.date) -> ExerciseLine:
     this_monday = week_start(today)
     mondays = [this_monday - dt.timedelta(weeks=n) for n in range(EXERCISE_WEEKS, 0, -1)]
     last_sunday = this_monday - dt.timedelta(days=1)
-    weeks = weekly_history(day_category_rows(patient, mondays[0], last_sunday), mondays)
-    per_goal: dict[str, int] = {}
-    all_met = 0
-    for _, goals in weeks:
-        all_met += all(goal.met for goal in goals)
-        for goal in goals:
-            per_goal[goal.label] = per_goal.get(goal.label, 0) + goal.met
-    return ExerciseLine(len(mondays), all_met, mondays[0], last_sunday, tuple(per_goal.items()))
+    all_met, per_goal = weeks_meeting_goals(patient, mondays)
+    return ExerciseLine(len(mondays), all_met, mondays[0], last_sunday, per_goal)
 
 
 def latest_labs(patient: PatientProfile) -> tuple[LabResult | None, LabResult | None]:

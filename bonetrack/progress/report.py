@@ -26,10 +26,10 @@ from bonetrack.treatment.schedule import ADHERENT_FROM_PERCENT, Adherence, adher
 from dexa import rules
 from dexa.history import ScanHistory, site_change
 from dexa.models import DexaScan
-from exercise.goals import day_category_rows, week_start, weekly_history
+from exercise.goals import week_start, weeks_meeting_goals
 from nutrition.models import LogItem
 from nutrition.summary import FOOD, SUPPLEMENT, override_annotations, overrides_from_row
-from nutrition.targets import targets_for
+from nutrition.targets import days_meeting_targets
 
 from .inputs import window_inputs
 
@@ -265,26 +265,14 @@ def nutrition_progress(patient: PatientProfile, window: Window) -> NutritionProg
         )
     )
     overrides = overrides_from_row(rows[0]) if rows else {}
-    by_age: dict[int, tuple[Decimal, Decimal]] = {}
-    calcium_met = vitamin_d_met = 0
-    calcium_targets, vitamin_d_targets = [], []
-    for row in rows:
-        age = patient.age_on(row["date"])
-        if age not in by_age:
-            targets = targets_for(patient, row["date"], overrides)
-            by_age[age] = (targets["calcium_mg"].value, targets["vitamin_d_iu"].value)
-        calcium_target, vitamin_d_target = by_age[age]
-        calcium_met += Decimal(row["calcium"]) >= calcium_target
-        vitamin_d_met += Decimal(row["vitamin_d"]) >= vitamin_d_target
-        calcium_targets.append((row["date"], calcium_target))
-        vitamin_d_targets.append((row["date"], vitamin_d_target))
+    met = days_meeting_targets(patient, [(row["date"], row["calcium"], row["vitamin_d"]) for row in rows], overrides)
     return NutritionProgress(
         days=window.days,
         logged_days=len(rows),
-        calcium_met=calcium_met,
-        vitamin_d_met=vitamin_d_met,
-        calcium_targets=_target_spans(calcium_targets, "mg"),
-        vitamin_d_targets=_target_spans(vitamin_d_targets, "IU"),
+        calcium_met=met.calcium_met,
+        vitamin_d_met=met.vitamin_d_met,
+        calcium_targets=_target_spans([(day, calcium) for day, calcium, _ in met.targets], "mg"),
+        vitamin_d_targets=_target_spans([(day, vitamin_d) for day, _, vitamin_d in met.targets], "IU"),
     )
 
 
@@ -305,15 +293,8 @@ def exercise_progress(patient: PatientProfile, window: Window) -> ExerciseProgre
     mondays = whole_weeks(window)
     if not mondays:
         return ExerciseProgress(weeks=0, all_met=0)
-    last_sunday = mondays[-1] + dt.timedelta(days=6)
-    weeks = weekly_history(day_category_rows(patient, mondays[0], last_sunday), mondays)
-    per_goal: dict[str, int] = {}
-    all_met = 0
-    for _, goals in weeks:
-        all_met += all(goal.met for goal in goals)
-        for goal in goals:
-            per_goal[goal.label] = per_goal.get(goal.label, 0) + goal.met
-    return ExerciseProgress(len(mondays), all_met, tuple(per_goal.items()), mondays[0], last_sunday)
+    all_met, per_goal = weeks_meeting_goals(patient, mondays)
+    return ExerciseProgress(len(mondays), all_met, per_goal, mondays[0], mondays[-1] + dt.timedelta(days=6))
 
 
 def vitamin_d_level(window: Window, inputs: dict) -> VitaminDLevel | None:

@@ -1,8 +1,10 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from nutrition.targets import LIMIT, apply_overrides, default_targets
+from nutrition.targets import LIMIT, apply_overrides, days_meeting_targets, default_targets
+from tests.factories import PatientFactory
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,19 @@ def test_age_on_the_day(patient):
     patient.date_of_birth, patient.sex = dt.date(1975, 6, 15), "female"
     assert targets_for(patient, dt.date(2026, 6, 14))["calcium_mg"].value == 1000  # 50
     assert targets_for(patient, dt.date(2026, 6, 15))["calcium_mg"].value == 1200  # 51 that day
+
+
+@pytest.mark.django_db
+def test_days_meeting_targets_follow_the_age_on_each_day_and_the_overrides():
+    # A woman turning 51 on 2 March 2024: 1000 mg calcium before, 1200 mg from that day (R7); vitamin D 800 IU (≥ 50).
+    patient = PatientFactory(date_of_birth=dt.date(1973, 3, 2), sex="female")
+    days = [
+        (dt.date(2024, 3, 1), Decimal("1100"), Decimal("800")),  # 50: calcium met, vitamin D met
+        (dt.date(2024, 3, 2), Decimal("1100"), Decimal("799")),  # 51: neither
+        (dt.date(2024, 3, 3), None, None),  # nothing counted: neither
+    ]
+    met = days_meeting_targets(patient, days, {})
+    assert (met.calcium_met, met.vitamin_d_met) == (1, 1)
+    assert [calcium for _, calcium, _ in met.targets] == [Decimal("1000"), Decimal("1200"), Decimal("1200")]
+    lowered = days_meeting_targets(patient, days, {"calcium_mg": (Decimal("1000"), "clinician")})
+    assert lowered.calcium_met == 2
