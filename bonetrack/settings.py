@@ -241,6 +241,8 @@ SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8
 # Full exports (ZIP files with the whole record): a private directory, never under a URL the web server serves;
 # downloads go through a view that checks who is asking.
 EXPORT_ROOT = Path(env("BONETRACK_EXPORT_ROOT", default=str(VAR_DIR / "exports")))
+# Attached DEXA reports: a private folder, outside static and media; files are served only through the access check.
+REPORT_ROOT = Path(env("BONETRACK_REPORT_ROOT", default=str(VAR_DIR / "reports")))
 
 # Celery: Redis broker, no result backend (tasks record their own outcome in the database).
 CELERY_BROKER_URL = REDIS_URL

@@ -263,3 +263,72 @@ class ScanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+# A report attachment: a PDF or an image of the DEXA report, at most 10 MB, type decided by its content.
+REPORT_MAX_BYTES = 10 * 1024 * 1024
+REPORT_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic")
+
+
+class ScanReportQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> "ScanReportQuerySet":
+        return self.filter(patient=patient)
+
+
+class ScanReport(models.Model):
+    """The DEXA report as a file, kept under REPORT_ROOT (never under static or public media) and served only through
+    the access check. `scan` is empty while a report is being read for a scan not yet saved (see ReportReading)."""
+
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="scan_reports")
+    scan = models.ForeignKey(DexaScan, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    file_name = models.CharField(max_length=200, unique=True, help_text="The stored file, relative to REPORT_ROOT.")
+    original_name = models.CharField(max_length=255, help_text="The name the file was uploaded with (shown, never trusted).")
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScanReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "scan"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0, size__lte=REPORT_MAX_BYTES), name="scanreport_size_limit"),
+            models.CheckConstraint(condition=Q(content_type__in=REPORT_CONTENT_TYPES), name="scanreport_content_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReadingStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Reading"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Could not be read"
+
+
+class ReportReading(models.Model):
+    """Reading a report's values in the worker: progress for the page to poll, then the extracted values (see
+    `dexa.reading`). Nothing becomes a scan until the patient confirms the pre-filled form."""
+
+    report = models.OneToOneField(ScanReport, on_delete=models.CASCADE, related_name="reading")
+    status = models.CharField(max_length=8, choices=ReadingStatus.choices, default=ReadingStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="0–100.")
+    stage = models.CharField(max_length=80, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReadingStatus.values), name="reportreading_status_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="reportreading_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reading of {self.report}: {self.get_status_display()}"

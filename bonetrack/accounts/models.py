@@ -35,6 +35,21 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+class DateFormat(models.TextChoices):
+    """How dates are shown to a person (stored dates never change with it)."""
+
+    DAY_MONTH_YEAR = "dmy", "29 Nov 2026"
+    MONTH_DAY_YEAR = "mdy", "Nov 29, 2026"
+    ISO = "iso", "2026-11-29"
+
+
+class BodyUnits(models.TextChoices):
+    """How height and weight are entered and shown; they are always stored in cm and kg."""
+
+    METRIC = "metric", "Centimetres and kilograms"
+    IMPERIAL = "imperial", "Feet, inches and pounds"
+
+
 class User(AbstractUser):
     """A person who signs in with their email address."""
 
@@ -45,13 +60,21 @@ class User(AbstractUser):
         max_length=64, default="UTC", validators=[validate_time_zone], help_text="Dates such as 'today' follow this zone."
     )
 
+    time_zone_confirmed = models.BooleanField(
+        default=False, help_text="The person confirmed their time zone (first-run checklist)."
+    )
+    date_format = models.CharField(max_length=3, choices=DateFormat.choices, default=DateFormat.DAY_MONTH_YEAR)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(condition=Q(date_format__in=DateFormat.values), name="user_date_format_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -146,6 +169,13 @@ class PatientProfile(models.Model):
         validators=[MinValueValidator(25), MaxValueValidator(300)],
         verbose_name="weight (kg)",
     )
+    body_units = models.CharField(
+        "height and weight in", max_length=8, choices=BodyUnits.choices, default=BodyUnits.METRIC
+    )
+    # First-run checklist answers: "I have not had a scan" and "I don't take supplements" complete those steps.
+    no_scan_yet = models.BooleanField("has not had a bone density scan", default=False)
+    no_supplements = models.BooleanField("takes no supplements", default=False)
+    checklist_hidden_at = models.DateTimeField(null=True, blank=True)
     # Lifestyle and clinical risk factors (R15); R5 reads them.
     smoking = models.CharField(max_length=8, choices=Smoking.choices, blank=True, default=Smoking.NOT_RECORDED)
     alcohol_units_per_week = models.PositiveSmallIntegerField(
@@ -203,6 +233,7 @@ class PatientProfile(models.Model):
                 condition=Q(scan_interval_months__isnull=True) | Q(scan_interval_months__range=(6, 180)),
                 name="patient_scan_interval_range",
             ),
+            models.CheckConstraint(condition=Q(body_units__in=BodyUnits.values), name="patient_body_units_valid"),
             models.CheckConstraint(condition=Q(smoking__in=Smoking.values), name="patient_smoking_valid"),
             models.CheckConstraint(condition=Q(glucocorticoids__in=Glucocorticoids.values), name="patient_glucocorticoids_valid"),
             models.CheckConstraint(

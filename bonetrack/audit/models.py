@@ -142,3 +142,34 @@ class AccessEvent(models.Model):
 def new_pseudonym(kind: str = "patient") -> str:
     """A fresh random pseudonym such as "patient-7f3a9c0b12de": drawn once per deleted person (see the module docstring)."""
     return f"{kind}-{secrets.token_hex(6)}"
+
+
+class RecordEventQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> "RecordEventQuerySet":
+        return self.filter(patient=patient)
+
+
+class RecordEvent(models.Model):
+    """Something that happened to a patient's record, for the timeline: who did what, when (see `events.record_event`).
+
+    Unlike the access log, these rows are part of the patient's record: they go with the account. `kind` is one of
+    `events.EVENT_KINDS`; `summary` is a plain sentence ("Your care team verified the scan of 3 Mar 2025");
+    `details` holds what a clinician may open (field before → after).
+    """
+
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="record_events")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    occurred_at = models.DateTimeField(db_index=True)
+    summary = models.CharField(max_length=300)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = RecordEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-occurred_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(kind="") & ~Q(summary=""), name="recordevent_kind_summary")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.occurred_at:%Y-%m-%d %H:%M}: {self.summary}"
