@@ -79,3 +79,22 @@ def care_team_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# What a patient may not change: an entry of the care team's, or one the care team has verified. They can ask for a
+# correction in a note instead. Care team members who may see the record may change any entry in it.
+CARE_TEAM_ENTRY_MESSAGE = "Your care team entered this, so only they can change it. Ask them in a note if it needs correcting."
+
+
+def may_change_entry(user, *, entered_by, verified: bool = False) -> bool:
+    """True when `user` (who may already see the record) may edit or delete an entry made by `entered_by`.
+
+    Patients may change what they entered themselves (or what was imported into their record), unless the care team
+    has verified it; never what a clinician or admin entered. `entered_by` is a User or None (imported, or an account
+    since deleted: a patient may change those).
+    """
+    if user.role != Role.PATIENT:
+        return True
+    if verified:
+        return False
+    return entered_by is None or entered_by.role == Role.PATIENT
