@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "bonetrack.careteams",
     "bonetrack.dashboard",
     "bonetrack.audit",
+    "bonetrack.undo",
     "bonetrack.reminders",
     "bonetrack.clinic",
     "bonetrack.labs",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "bonetrack.core.middleware.HtmxResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "bonetrack.core.middleware.UserTimezoneMiddleware",
+    "bonetrack.core.middleware.DateFormatMiddleware",
     "bonetrack.core.middleware.IdleSessionMiddleware",
     "axes.middleware.AxesMiddleware",
     "bonetrack.clinic.mfa.RequireMFAMiddleware",
@@ -95,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bonetrack.core.context_processors.navigation",
             ],
+            # `|day` and `|day_time` (dates in the person's chosen style) in every template.
+            "builtins": ["bonetrack.core.templatetags.day_filters"],
         },
     },
 ]
@@ -268,6 +272,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js) and the web app manifest, both from BoneTrack itself.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -4,6 +4,7 @@ from bonetrack.accounts.models import PatientProfile
 from bonetrack.audit.patient_admin import PatientRecordAdmin
 
 from .models import DexaScan, Facility, ScanRevision, SiteMeasurement
+from .reports import erase_scan_reports
 from .services import refresh_next_scan_due
 
 
@@ -101,12 +102,14 @@ class DexaScanAdmin(PatientRecordAdmin):
 
     def delete_model(self, request, obj):
         patient = obj.patient
+        erase_scan_reports(obj)
         super().delete_model(request, obj)
         refresh_next_scan_due(patient)
 
     def delete_queryset(self, request, queryset):
         # "Delete selected scans": every patient who lost a scan gets a new next scan date.
         patients = list(PatientProfile.objects.filter(dexa_scans__in=queryset).distinct())
+        erase_scan_reports(queryset)
         super().delete_queryset(request, queryset)
         for patient in patients:
             refresh_next_scan_due(patient)

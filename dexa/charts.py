@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
+from bonetrack.core.date_display import format_day
+
 from . import rules
 
 # Okabe–Ito colours (safe for the common colour-vision deficiencies), each site also with its own marker and dash.
@@ -81,7 +83,7 @@ def x_range(rows: Sequence[dict], spans: Sequence["Span"] = (), until: dt.date |
 def _hover(row: dict, key: str = "t_score") -> str:
     side = f" ({row['side']})" if row.get("side") else ""
     lines = [
-        f"<b>{row['date']:%d %b %Y}</b>",
+        f"<b>{format_day(row['date'])}</b>",
         f"{row['site_label']}{side}",
         f"{key[0].upper()}-score {row[key]:+}",
         f"BMD {row['bmd']} g/cm²",

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import construct_instance
 
+from bonetrack.core.date_display import format_day
+
 from . import rules
 from .models import (
     BMD_MAX,
@@ -125,7 +127,7 @@ class ScanForm(forms.ModelForm):
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                self.add_error("scanned_on", f"There is already a scan on {day:%d %b %Y} at {facility}.")
+                self.add_error("scanned_on", f"There is already a scan on {format_day(day)} at {facility}.")
         return data
 
     def _post_clean(self):
@@ -195,14 +197,24 @@ class SiteForm(forms.Form):
 class ScanEntry:
     """The scan form and its four site forms, validated and saved together."""
 
-    def __init__(self, data=None, *, patient, today, instance: DexaScan | None = None):
+    def __init__(
+        self,
+        data=None,
+        *,
+        patient,
+        today,
+        instance: DexaScan | None = None,
+        initial: dict | None = None,
+        initial_sites: dict[str, dict] | None = None,
+    ):
+        """`initial` / `initial_sites` pre-fill a new scan (values read from a report, for the person to check)."""
         self.patient = patient
         self.instance = instance or DexaScan(patient=patient)
-        initial_sites = {}
+        initial_sites = dict(initial_sites or {})
         if instance is not None and data is None:
             for m in instance.measurements.all():
                 initial_sites[m.site] = {"side": m.side, "bmd": m.bmd, "t_score": m.t_score, "z_score": m.z_score}
-        self.scan_form = ScanForm(data, instance=self.instance, patient=patient, today=today)
+        self.scan_form = ScanForm(data, instance=self.instance, patient=patient, today=today, initial=initial)
         self.site_forms = [SiteForm(data, site=site, initial=initial_sites.get(site)) for site in rules.SITES]
         self.site_error = ""
 

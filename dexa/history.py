@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from bonetrack.core.date_display import format_day
+
 from . import rules
 from .models import DexaScan, Facility, Side, SiteMeasurement
 
@@ -51,7 +53,7 @@ class ScanHistory:
         rows = []
         for scan in self.scans:
             url = reverse("dexa:scan-detail", kwargs={"patient_id": scan.patient_id, "scan_id": scan.pk})
-            date_label = f"{scan.scanned_on.day} {scan.scanned_on:%b %Y}"
+            date_label = format_day(scan.scanned_on)
             for result in scan.results:
                 m, change = result.measurement, result.vs_previous
                 rows.append(

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from bonetrack.core.date_display import format_day
+
 from . import rules
 from .models import (
     BMD_MAX,
@@ -190,7 +192,7 @@ def _check_groups(preview: ImportPreview, patient) -> None:
                 row.errors.append(f"{rules.SITE_LABELS[row.values['site']]} appears twice in the same scan.")
             seen.add(row.values["site"])
             if key in existing:
-                row.errors.append(f"A scan on {key[0]:%d %b %Y} at {first['facility']} is already recorded.")
+                row.errors.append(f"A scan on {format_day(key[0])} at {first['facility']} is already recorded.")
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from bonetrack.core.date_display import format_day
+
 from . import rules
 
 BMD_MIN, BMD_MAX = Decimal("0.200"), Decimal("2.000")
@@ -205,7 +207,7 @@ class DexaScan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"DEXA scan of {self.scanned_on:%d %b %Y} at {self.facility}"
+        return f"DEXA scan of {format_day(self.scanned_on)} at {self.facility}"
 
     @property
     def is_verified(self) -> bool:

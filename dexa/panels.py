@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from bonetrack.core.charts import figure_json
+from bonetrack.core.date_display import current_style
 from bonetrack.core.timezones import local_today
 from bonetrack.treatment.prompting import treatment_of
 
@@ -95,7 +96,9 @@ def summary_fragment(patient, id_suffix: str, *, care_team: bool = False) -> tup
         patient.next_scan_due_rule,
         patient.scan_interval_months,
         patient.goal_t_score,
+        patient.no_scan_yet,  # the empty state's wording
         local_today(patient.user),  # R13's wording of a projected date already past
+        current_style(),  # the viewer's date style: the fragment shows dates
         values,
         spans,
     )

@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile, User
+from bonetrack.audit.events import record_event
 from bonetrack.reminders.services import scan_due_date_changed
 from bonetrack.treatment.models import Course
 
 from . import rules
-from .goals import patient_goal_summary
+from .goals import patient_goal_summary, t_text
 from .history import ScanHistory, load_history, summarize
 from .models import DexaScan, ScanRevision, SiteMeasurement
+from .reports import erase_scan_reports
 
 SUMMARY_FIELDS = (
     "category",
@@ -107,13 +109,35 @@ def refresh_next_scan_due(patient: PatientProfile) -> rules.NextScan:
     return due
 
 
+def interval_text(months: int | None) -> str:
+    return f"every {months} months" if months else "the default rule"
+
+
+# `previous` when the caller has not saved the interval yet: read it from the database.
+_STORED = object()
+
+
 @transaction.atomic
-def scan_interval_set(*, patient: PatientProfile, months: int | None, by: User) -> rules.NextScan:
-    """The care team sets the interval between scans (None: back to the default rule); the next date follows."""
+def scan_interval_set(*, patient: PatientProfile, months: int | None, by: User, previous=_STORED) -> rules.NextScan:
+    """The care team sets the interval between scans (None: back to the default rule); the next date follows.
+
+    A change goes on the record's timeline. `previous` is the interval before the change, for a caller that has
+    saved the new one already (the admin); otherwise it is read from the database.
+    """
+    if previous is _STORED:
+        previous = PatientProfile.objects.filter(pk=patient.pk).values_list("scan_interval_months", flat=True).first()
     patient.scan_interval_months = months
     patient.scan_interval_set_by = by if months else None
     patient.save(update_fields=["scan_interval_months", "scan_interval_set_by"])
+    if previous != months:
+        summary = f"Scans every {months} months from now on." if months else "Time between scans: the usual rule again."
+        change = {"field": "Scan interval", "before": interval_text(previous), "after": interval_text(months)}
+        record_event(patient, "scan_interval_changed", by=by, summary=summary, details={"changes": [change]})
     return refresh_next_scan_due(patient)
+
+
+def goal_text(goal: Decimal | None) -> str:
+    return f"T-score above {t_text(goal)}" if goal is not None else "T-score above −2.5 (the default goal)"
 
 
 @transaction.atomic
@@ -124,10 +148,17 @@ def treatment_goal_set(*, patient: PatientProfile, goal: Decimal | None, reason:
         PatientProfile._meta.get_field("goal_t_score").run_validators(goal)  # −2.5 … −1.0
         if not reason.strip():
             raise ValidationError({"goal_reason": "Give the reason for the goal."})
+    before = (patient.goal_t_score, patient.goal_reason)
     patient.goal_t_score = goal
     patient.goal_reason = reason.strip() if goal is not None else ""
     patient.goal_set_by = by if goal is not None else None
     patient.save(update_fields=["goal_t_score", "goal_reason", "goal_set_by"])
+    if before != (patient.goal_t_score, patient.goal_reason):
+        changes = [{"field": "Goal", "before": goal_text(before[0]), "after": goal_text(goal)}]
+        if before[1] != patient.goal_reason:
+            changes.append({"field": "Reason", "before": before[1], "after": patient.goal_reason})
+        summary = "A new bone density goal was set." if goal is not None else "The bone density goal is the usual one again."
+        record_event(patient, "goal_changed", by=by, summary=summary, details={"changes": changes})
     refresh_next_scan_due(patient)
 
 
@@ -157,6 +188,10 @@ def diff(before: dict[str, str], after: dict[str, str]) -> list[dict]:
     ]
 
 
+def scan_date_text(scan: DexaScan) -> str:
+    return f"{scan.scanned_on.day} {scan.scanned_on:%b %Y}"
+
+
 @transaction.atomic
 def scan_save(*, scan: DexaScan, measurements: list[SiteMeasurement], user) -> DexaScan:
     """Create or correct a scan with exactly `measurements` (unsaved rows, one per site), recording the revision."""
@@ -177,6 +212,9 @@ def scan_save(*, scan: DexaScan, measurements: list[SiteMeasurement], user) -> D
     changes = diff(before, snapshot(scan, measurements))
     if creating or changes:
         ScanRevision.objects.create(scan=scan, changed_by=user, action="created" if creating else "corrected", changes=changes)
+    if changes and not creating:
+        summary = f"The scan of {scan_date_text(scan)} was corrected."
+        record_event(scan.patient, "scan_corrected", by=user, summary=summary, details={"changes": changes})
     refresh_next_scan_due(scan.patient)
     return scan
 
@@ -188,8 +226,14 @@ def scan_verify(*, scan: DexaScan, user) -> DexaScan:
         return scan
     scan.verified_by, scan.verified_at = user, timezone.now()
     scan.save(update_fields=["verified_by", "verified_at", "updated_at"])
-    ScanRevision.objects.create(
-        scan=scan, changed_by=user, action="verified", changes=[{"field": "Verified", "before": "No", "after": "Yes"}]
+    changes = [{"field": "Verified", "before": "No", "after": "Yes"}]
+    ScanRevision.objects.create(scan=scan, changed_by=user, action="verified", changes=changes)
+    record_event(
+        scan.patient,
+        "scan_verified",
+        by=user,
+        summary=f"The scan of {scan_date_text(scan)} was checked against its report.",
+        details={"changes": changes},
     )
     refresh_next_scan_due(scan.patient)
     return scan
@@ -198,5 +242,6 @@ def scan_verify(*, scan: DexaScan, user) -> DexaScan:
 @transaction.atomic
 def scan_delete(*, scan: DexaScan) -> None:
     patient = scan.patient
+    erase_scan_reports(scan)
     scan.delete()
     refresh_next_scan_due(patient)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Max
 from django.urls import reverse
 
 from bonetrack.core.dates import local_midnight
@@ -19,7 +20,12 @@ TONES = {"normal": "ok", "osteopenia": "warning", "osteoporosis": "danger", "sev
 def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: set[str]) -> list[TimelineEvent]:
     """Newest first, strictly older than `before`; one query (the patient's scans are few)."""
     zone = zone_of(patient.user)
-    scans = list(DexaScan.objects.for_patient(patient).chronological().select_related("facility"))
+    scans = list(
+        DexaScan.objects.for_patient(patient)
+        .chronological()
+        .select_related("facility")
+        .annotate(latest_report_id=Max("reports__pk"))
+    )
     events, previous = [], None
     for scan in scans:
         when = local_midnight(scan.scanned_on, zone)
@@ -28,6 +34,12 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
             badges = [(scan.get_category_display() or "No category", TONES.get(scan.category, "muted"))]
             if not scan.is_verified:
                 badges.append(("Not yet verified", "warning"))
+            extra = {}
+            if scan.latest_report_id is not None:
+                badges.append(("Report attached", "muted"))
+                extra["report_url"] = reverse(
+                    "dexa:report-download", kwargs={"patient_id": patient.pk, "report_id": scan.latest_report_id}
+                )
             lowest = f"lowest T {scan.lowest_t_score:+}" if scan.lowest_t_score is not None else "no T-score"
             events.append(
                 TimelineEvent(
@@ -37,6 +49,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
                     body=f"{scan.make_label}; {lowest}.",
                     badges=tuple(badges),
                     url=url,
+                    extra=extra,
                 )
             )
         if "category" in kinds and previous is not None and scan.category != previous.category:

@@ -15,12 +15,14 @@ from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
 
-from . import rules, services
+from . import report_reading, rules, services
 from .forms import ScanEntry
 from .history import load_history
 from .importing import COLUMNS, import_commit, parse_csv
-from .models import DexaScan, Source
+from .models import DexaScan, ReadingStatus, ReportReading, Source
 from .panels import summary_html
+from .reading_views import get_reading
+from .report_views import scan_report_panel
 
 MAX_UPLOAD_BYTES = 1_000_000
 
@@ -72,22 +74,39 @@ def uses_t_scores(patient: PatientProfile, day) -> bool:
     ).uses_t_score
 
 
-def _entry_view(request: HtmxHttpRequest, patient: PatientProfile, scan: DexaScan | None) -> HttpResponse:
-    """Add or correct a scan. htmx requests with `_validate` only validate (inline errors), never save."""
+VALUES_UNCHECKED = "Tick this box once you have checked every value against your report."
+
+
+def _entry_view(
+    request: HtmxHttpRequest, patient: PatientProfile, scan: DexaScan | None, reading: ReportReading | None = None
+) -> HttpResponse:
+    """Add or correct a scan. htmx requests with `_validate` only validate (inline errors), never save.
+
+    With a `reading`, the form is pre-filled with the values read from the report, each shown with where it was read;
+    it saves only once the person ticks that they checked the values, and the report is attached to the new scan.
+    """
     today = local_today(patient.user)
-    entry = ScanEntry(request.POST if request.method == "POST" else None, patient=patient, today=today, instance=scan)
+    initial, initial_sites, sources = report_reading.prefill(reading, patient) if reading else (None, None, {})
+    data = request.POST if request.method == "POST" else None
+    entry = ScanEntry(data, patient=patient, today=today, instance=scan, initial=initial, initial_sites=initial_sites)
     validating = request.method == "POST" and request.POST.get("_validate") == "1"
     confirm_needed = False
+    values_error = ""
     if request.method == "POST":
         valid = entry.is_valid()
+        if reading is not None and request.POST.get("values_checked") != "1" and not validating:
+            values_error = VALUES_UNCHECKED
         if validating:
             entry.quiet_empty_errors()
-        elif valid:
+        elif valid and not values_error:
             confirm_needed = bool(entry.warnings()) and request.POST.get("confirm_unusual") != "1"
             if not confirm_needed:
                 source = Source.SELF_REPORTED if request.user.is_patient else Source.CLINICIAN
                 consume_form_token(request)
-                saved = entry.save(user=request.user, source=source)
+                if reading is None:
+                    saved = entry.save(user=request.user, source=source)
+                else:
+                    saved = report_reading.confirm_reading(reading=reading, entry=entry, user=request.user, source=source)
                 if scan is None and request.user.is_clinician:
                     services.scan_verify(scan=saved, user=request.user)
                 messages.success(request, f"Saved: {saved}." if scan is None else f"Corrected: {saved}.")
@@ -96,6 +115,10 @@ def _entry_view(request: HtmxHttpRequest, patient: PatientProfile, scan: DexaSca
         "patient": patient,
         "entry": entry,
         "scan": scan,
+        "reading": reading,
+        "sources": sources,
+        "values_error": values_error,
+        "values_checked": request.POST.get("values_checked") == "1",
         "warnings": entry.warnings() if request.method == "POST" else [],
         "confirm_needed": confirm_needed,
         "action": request.path,
@@ -109,6 +132,19 @@ def _entry_view(request: HtmxHttpRequest, patient: PatientProfile, scan: DexaSca
 @once_per_form
 def scan_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     return _entry_view(request, patient, None)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_view
+@once_per_form
+def scan_from_report(request: HtmxHttpRequest, patient: PatientProfile, reading_id: int) -> HttpResponse:
+    """The scan form pre-filled from a report that has been read; once saved, the scan itself."""
+    reading = get_reading(patient, reading_id)
+    if report_reading.is_confirmed(reading):
+        return redirect("dexa:scan-detail", patient_id=patient.pk, scan_id=reading.report.scan_id)
+    if reading.status != ReadingStatus.DONE or not (reading.result or {}).get("found"):
+        return redirect("dexa:scan-reading", patient_id=patient.pk, reading_id=reading.pk)
+    return _entry_view(request, patient, None, reading)
 
 
 @require_http_methods(["GET", "POST"])
@@ -141,6 +177,7 @@ def scan_detail(request: HtmxHttpRequest, patient: PatientProfile, scan_id: int)
             "can_change": can_change(request.user, scan),
             "can_verify": request.user.is_clinician and not scan.is_verified,
             "notes": notes,
+            "reports": scan_report_panel(request.user, scan),
             "uses_t_score": uses_t_scores(patient, scan.scanned_on),
         },
     )

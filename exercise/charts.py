@@ -8,6 +8,8 @@ import datetime as dt
 
 import plotly.graph_objects as go
 
+from bonetrack.core.date_display import chart_day_format
+
 from .goals import BALANCE_DAYS, RESISTANCE_DAYS, WEIGHT_BEARING_MINUTES, GoalProgress
 
 PRIMARY, OK, MUTED, BALANCE, POSTURE = "#0b6e69", "#1d6b35", "#4f5f6b", "#1f4f8f", "#8a5300"
@@ -53,7 +55,7 @@ def build_weight_bearing_figure(history: list[tuple[dt.date, list[GoalProgress]]
         "y": minutes,
         "name": "Weight-bearing minutes",
         "marker": {"color": [OK if m >= WEIGHT_BEARING_MINUTES else PRIMARY for m in minutes]},
-        "hovertemplate": "Week of %{x|%d %b}: %{y} min<extra></extra>",
+        "hovertemplate": f"Week of %{{x|{chart_day_format(year=False)}}}: %{{y}} min<extra></extra>",
     }
     top = max([WEIGHT_BEARING_MINUTES, *minutes]) * 1.15
     return go.Figure(
@@ -71,7 +73,7 @@ def build_days_figure(history: list[tuple[dt.date, list[GoalProgress]]]) -> go.F
             "y": _values(history, key),
             "name": name,
             "marker": {"color": colour},
-            "hovertemplate": f"Week of %{{x|%d %b}}: %{{y}} {name.lower()}<extra></extra>",
+            "hovertemplate": f"Week of %{{x|{chart_day_format(year=False)}}}: %{{y}} {name.lower()}<extra></extra>",
         }
         for key, name, colour in (
             ("resistance", "Resistance days", PRIMARY),
@@ -96,7 +98,7 @@ def build_load_progression_figure(rows: list[dict]) -> go.Figure:
         "name": "Heaviest load",
         "line": {"color": PRIMARY, "width": 2},
         "marker": {"size": 7},
-        "hovertemplate": "%{x|%d %b %Y}: %{y:.1f} kg<extra></extra>",
+        "hovertemplate": f"%{{x|{chart_day_format()}}}: %{{y:.1f}} kg<extra></extra>",
     }
     layout = _layout(y_title="Load (kg)", y_range=[0, max(loads, default=10) * 1.15], shapes=[])
     layout["xaxis"]["tickformat"] = "%b %Y"

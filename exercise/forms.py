@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from bonetrack.core.date_display import format_day
+
 from .models import Category, Exercise, ExerciseSession, SessionEntry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,7 +25,7 @@ def validate_session_date(value: dt.date, *, born: dt.date, today: dt.date) -> N
     if value > today:
         raise forms.ValidationError("The date can't be in the future.")
     if value < born:
-        raise forms.ValidationError(f"The date can't be before the date of birth ({born:%-d %b %Y}).")
+        raise forms.ValidationError(f"The date can't be before the date of birth ({format_day(born)}).")
 
 
 class EntryForm(forms.ModelForm):

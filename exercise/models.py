@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.date_display import format_day
 
 KG_PER_LB = Decimal("0.45359237")
 MAX_LOAD_KG = Decimal(500)
@@ -132,7 +133,7 @@ class ExerciseSession(models.Model):
         indexes = [models.Index(fields=["patient", "date"])]
 
     def __str__(self) -> str:
-        return f"Exercise on {self.date:%d %b %Y}"
+        return f"Exercise on {format_day(self.date)}"
 
     def add_notes(self, notes: str) -> None:
         """Append `notes` to the session's notes (unless already there, cut to the field's length) and save them."""
@@ -234,6 +235,11 @@ class SessionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.summary})"
+
+    @property
+    def deletion_description(self) -> str:
+        """What "Deleted. …" names: "Brisk walking: 30 min on Wed 18 Nov" (reads the session and the exercise)."""
+        return f"{self.exercise.name}: {self.summary} on {format_day(self.session.date, weekday=True, year=False)}"
 
     def clean(self) -> None:
         if self.load is not None and self.load_kg > MAX_LOAD_KG:

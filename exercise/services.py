@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile, User
+from bonetrack.undo.services import delete_with_undo
 
 from .forms import EntryFormSet, SessionForm
 from .models import ExerciseSession, SessionEntry
@@ -42,8 +43,8 @@ def session_save(
 ) -> ExerciseSession:
     """Save a valid full-session form and its entries: edit the session, or add them to the day's session.
 
-    The rows `entry_formset.forms_to_check()` names record their flags; the others keep theirs. Deleted rows are
-    deleted, and added rows go after the session's entries.
+    The rows `entry_formset.forms_to_check()` names record their flags; the others keep theirs. Deleted rows go to
+    the recycle bin (Undo), and added rows go after the session's entries.
     """
     now = timezone.now()
     checked = [form.instance for form in entry_formset.forms_to_check()]
@@ -58,8 +59,8 @@ def session_save(
         start = len(entry_formset.initial_forms)
     entry_formset.instance = session
     entries = entry_formset.save(commit=False)
-    for entry in entry_formset.deleted_objects:
-        entry.delete()
+    for entry in entry_formset.deleted_objects:  # to the recycle bin: the page offers Undo for each
+        delete_with_undo(entry, patient=patient, by=by, description=entry.deletion_description)
     for position, entry in enumerate(entries, start=start):
         if any(entry is instance for instance in checked):
             entry.record_flag(flags.get(entry.exercise_id, []), by=by, at=now)

@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from bonetrack.core.date_display import format_day
+
 from .models import (
     FOOD_MEALS,
     GRAMS,
@@ -22,7 +24,7 @@ from .targets import limit_for_target
 
 def validate_log_date(day: dt.date, patient, today: dt.date) -> None:
     if day > today:
-        raise forms.ValidationError(f"Choose today ({today:%-d %b %Y}) or an earlier day; future days cannot be logged.")
+        raise forms.ValidationError(f"Choose today ({format_day(today)}) or an earlier day; future days cannot be logged.")
     if day < patient.date_of_birth:
         raise forms.ValidationError("Choose a day after your date of birth.")
 
@@ -306,6 +308,35 @@ class CustomFoodForm(forms.ModelForm):
             "serving_name": self.cleaned_data["serving_name"] if per_serving else "",
             "serving_grams": self.cleaned_data["serving_grams"] if per_serving else None,
         }
+
+
+class CustomFoodEditForm(CustomFoodForm):
+    """A patient's own food corrected: opens with its values per 100 g and its serving (kept while filled in)."""
+
+    def __init__(self, *args, food: Food, **kwargs):
+        serving = next(iter(food.portions.all()), None)
+        initial = {
+            "description": food.description,
+            "basis": self.PER_100G,
+            "serving_name": serving.measure if serving else "",
+            "serving_grams": f"{serving.gram_weight.normalize():f}" if serving else None,
+            **{name: _plain_number(value) for name, value in food.per_100g().items() if name != "vitamin_k_mcg"},
+            # The form takes vitamin K1 as entered; per_100g() would add MK-4, which a patient's own food never has.
+            "vitamin_k_mcg": _plain_number(food.vitamin_k_mcg),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["serving_grams"].help_text = "Offered as a portion when you log this food. Leave empty for none."
+
+    def custom_food(self) -> dict:
+        """As CustomFoodForm's, except that a serving filled in is kept whichever basis the values are given on."""
+        grams = self.cleaned_data["serving_grams"]
+        name = self.cleaned_data["serving_name"] if grams else ""
+        return {**super().custom_food(), "serving_name": name, "serving_grams": grams}
+
+
+def _plain_number(value: float | None) -> str | None:
+    """A stored float as typed: 120.0 → "120", 0.35 → "0.35"."""
+    return None if value is None else f"{Decimal(str(value)).normalize():f}"
 
 
 class SupplementForm(forms.ModelForm):

@@ -11,6 +11,7 @@ def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.EXPORT_ROOT = tmp_path / "exports"  # export ZIP files of a test stay in its own directory
+    settings.REPORT_ROOT = tmp_path / "reports"  # and so do scan report files
     # allauth keeps its rate-limit counters in the cache: start every test with none.
     cache.clear()
 

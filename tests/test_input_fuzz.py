@@ -21,6 +21,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 
 from tests.authz import ANY_SIGNED_IN, OK, PATIENT_DATA, PUBLIC, Case, build_world, login, patient_kwargs
+from tests.careteams.authz_cases import ADDRESSEE_ONLY
+from tests.careteams.invitation_fixtures import care_team_invitation, staff_invitation
 from tests.dexa.authz_cases import STAFF_ONLY, own_scan
 from tests.exercise.authz_cases import _own_session, _session_data, _walk
 from tests.factories import PASSWORD
@@ -74,12 +76,23 @@ PROFILE = {
     "user-first_name": "Ada",
     "user-last_name": "Byron",
     "user-time_zone": "Europe/London",
+    "user-date_format": "mdy",
     "profile-date_of_birth": "1958-05-20",
     "profile-sex": "female",
     "profile-menopausal_status": "post",
+    "profile-body_units": "metric",
+    "profile-shown_units": "metric",
     "profile-height_cm": "165",
     "profile-weight_kg": "62",
     "profile-glucocorticoids": "past",
+}
+# The same form shown in feet, inches and pounds (PatientProfile.body_units), switching back to metric.
+PROFILE_IMPERIAL = {
+    **{key: value for key, value in PROFILE.items() if key not in ("profile-height_cm", "profile-weight_kg")},
+    "profile-shown_units": "imperial",
+    "profile-height_ft": "5",
+    "profile-height_in": "4.5",
+    "profile-weight_lb": "150",
 }
 SIGNUP = {
     "email": "new.patient@example.org",
@@ -107,6 +120,9 @@ def _session(w) -> dict:
 # POST forms the authorization matrix does not submit with valid data.
 EXTRA_CASES = [
     Case("patients:profile", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=lambda w: PROFILE, label="valid"),
+    Case(
+        "patients:profile", PATIENT_DATA, kwargs=patient_kwargs, method="post", data=lambda w: PROFILE_IMPERIAL, label="imperial"
+    ),
     Case(
         "patients:fracture-list",
         PATIENT_DATA,
@@ -166,6 +182,32 @@ EXTRA_CASES = [
     Case("account_email", ANY_SIGNED_IN, method="post", data=lambda w: {"email": "second@example.org", "action_add": ""}),
     Case("account_reauthenticate", ANY_SIGNED_IN, method="post", data=lambda w: {"password": PASSWORD}),
     Case("account_logout", ANY_SIGNED_IN, method="post"),
+    # Passwords that differ, so that every hostile value meets the form and the link stays unused.
+    Case(
+        "careteams:staff-invitation-accept",
+        PUBLIC,
+        kwargs=lambda w: {"token": staff_invitation()[1]},
+        method="post",
+        data=lambda w: {"first_name": "Nina", "last_name": "Doctor", "password1": "a-long-new-pass-1", "password2": "other"},
+        label="passwords differ",
+    ),
+    # Neither answer, so that the invitation stays open for every hostile value.
+    Case(
+        "careteams:invitation-open",
+        ADDRESSEE_ONLY,
+        kwargs=lambda w: {"token": care_team_invitation(patient=w.other_patient, clinician=w.clinician)[1]},
+        method="post",
+        data=lambda w: {"answer": "maybe"},
+        label="no answer",
+    ),
+    Case(
+        "careteams:invitation-respond",
+        ADDRESSEE_ONLY,
+        kwargs=lambda w: {"invitation_id": care_team_invitation(patient=w.other_patient, clinician=w.clinician)[0].pk},
+        method="post",
+        data=lambda w: {"answer": "maybe"},
+        label="no answer",
+    ),
     # A refused password, so that every hostile value meets the form rather than a deleted, signed-out account.
     Case(
         "patients:account-delete",

@@ -19,6 +19,7 @@ LAYERS = (
     ("bonetrack.core",),  # time zones, dates, htmx and enqueue helpers, navigation: knows no other app
     ("bonetrack.accounts",),  # User, PatientProfile, Fracture
     ("bonetrack.audit",),  # the access log and its admin base class
+    ("bonetrack.undo",),  # the recycle bin: delete_with_undo and restore, called by the apps that own the rows
     ("bonetrack.careteams",),  # who may see whom (patient_view), the access log page
     ("bonetrack.treatment",),  # medication courses and doses; dexa reads them for R5, reminders for dose reminders
     ("bonetrack.reminders",),  # told when a due date moves

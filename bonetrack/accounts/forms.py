@@ -3,8 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from bonetrack.core.timezones import time_zone_choices
-from bonetrack.core.widgets import LongSelect
+from bonetrack.core.timezones import UTC, canonical_zone
 
 from .models import MENOPAUSE_MESSAGE, STATUSES_FOR_MEN, PatientProfile, Role, Sex, User
 
@@ -32,7 +31,8 @@ class PatientSignupForm(forms.Form):
         help_text="Sex assigned at birth; bone-density reference ranges depend on it.",
     )
     menopausal_status = forms.ChoiceField(choices=PatientProfile._meta.get_field("menopausal_status").choices, initial="unknown")
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC", widget=LongSelect)
+    # Filled in by static/js/timezone.js from the browser; the dashboard's checklist then asks the patient to confirm it.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""}), initial=UTC)
 
     field_order = [
         "email",
@@ -45,6 +45,10 @@ class PatientSignupForm(forms.Form):
         "password1",
         "password2",
     ]
+
+    def clean_time_zone(self) -> str:
+        """The browser's zone as a canonical zone (an old name mapped to its zone), else UTC."""
+        return canonical_zone(self.cleaned_data["time_zone"]) or UTC
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.timezones import validate_time_zone
 
 
@@ -365,7 +366,7 @@ class Fracture(models.Model):
         constraints = [models.CheckConstraint(condition=Q(site__in=FractureSite.values), name="fracture_site_valid")]
 
     def __str__(self) -> str:
-        return f"{self.get_site_display()} fracture, {self.occurred_on:%d %b %Y}"
+        return f"{self.get_site_display()} fracture, {format_day(self.occurred_on)}"
 
 
 class Fall(models.Model):
@@ -391,4 +392,4 @@ class Fall(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Fall, {self.occurred_on:%d %b %Y}"
+        return f"Fall, {format_day(self.occurred_on)}"

@@ -148,6 +148,10 @@ class RecordEventQuerySet(models.QuerySet):
     def for_patient(self, patient) -> "RecordEventQuerySet":
         return self.filter(patient=patient)
 
+    def older_than(self, moment) -> "RecordEventQuerySet":
+        """Events strictly before `moment` (all of them when it is None)."""
+        return self if moment is None else self.filter(occurred_at__lt=moment)
+
 
 class RecordEvent(models.Model):
     """Something that happened to a patient's record, for the timeline: who did what, when (see `events.record_event`).

@@ -2,10 +2,10 @@
 
 from allauth.account.decorators import secure_admin_login
 from allauth.account.internal.flows.password_reset import request_password_reset
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from bonetrack.accounts.admin import UserAdmin
 from bonetrack.audit.patient_admin import PatientRecordAdmin
@@ -16,16 +16,17 @@ User = get_user_model()
 
 
 class ClinicUserAdmin(UserAdmin):
-    """Users, with "Add clinician", deactivation and forced password resets."""
+    """Users, with deactivation and forced password resets. Staff are invited (Staff invitations), never created here
+    with a password typed by an administrator; patients sign up themselves."""
 
     change_list_template = "admin/accounts/user/clinic_change_list.html"
     actions = ["deactivate", "force_password_reset"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            # The admin vouches for the address, so the new person can sign in straight away.
-            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+    def has_add_permission(self, request):
+        return False
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("Nobody sets another person's password: use Force a password reset.")
 
     @admin.action(description="Deactivate the selected accounts (they can no longer sign in)")
     def deactivate(self, request, queryset):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from bonetrack.accounts.models import GOAL_T_DEFAULT, GOAL_T_STRICTEST, PatientProfile
+from bonetrack.core.date_display import format_day
 from dexa.goals import t_text
 
 from .models import NOTE_MAX_LENGTH, ClinicalNote
@@ -10,7 +11,7 @@ from .models import NOTE_MAX_LENGTH, ClinicalNote
 
 class ScanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.scanned_on:%d %b %Y} at {obj.facility.name}"
+        return f"{format_day(obj.scanned_on)} at {obj.facility.name}"
 
 
 class ClinicalNoteForm(forms.ModelForm):
@@ -28,6 +29,18 @@ class ClinicalNoteForm(forms.ModelForm):
         labels = {"body": "Note", "scan": "About the scan of (optional)"}
         help_texts = {"body": "Seen by the care team and administrators, not by the patient."}
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX_LENGTH})}
+        error_messages = {"body": {"required": "Write the note before saving it."}}
+
+
+class NoteEditForm(forms.ModelForm):
+    """The corrected text of a note; the earlier text is kept (see services.note_edit)."""
+
+    class Meta:
+        model = ClinicalNote
+        fields = ["body"]
+        labels = {"body": "Note"}
+        help_texts = {"body": "Seen by the care team and administrators, not by the patient. The earlier text stays viewable."}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": NOTE_MAX_LENGTH})}
         error_messages = {"body": {"required": "Write the note before saving it."}}
 
 

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import wants_partial
 from bonetrack.core.timezones import zone_of
 
@@ -48,7 +49,8 @@ VERIFIED_SESSION_KEY = "bonetrack.mfa_verified"
 OPEN_BEFORE_VERIFICATION = ("account_login", "account_logout", "mfa_authenticate")
 # Also open to one without an authenticator, so that it can enrol.
 OPEN_FOR_ENROLMENT = ("account_reauthenticate", "mfa_activate_totp")
-EXEMPT_PREFIXES = ("/healthz",)
+# No data of anyone behind these: the status probe, and what a phone needs to install the site and show it offline.
+EXEMPT_PREFIXES = ("/healthz", "/manifest.webmanifest", "/sw.js", "/offline/")
 
 
 def mfa_required() -> bool:
@@ -146,9 +148,14 @@ def _wrong_code(sender, request, user, authenticator, **kwargs):
         {
             "user": user,
             "ip": get_client_ip_address(request) or "unknown",
-            "when": timezone.localtime(timezone.now(), zone_of(user)).strftime("%-d %B %Y at %H:%M %Z"),
+            "when": _moment_text(timezone.localtime(timezone.now(), zone_of(user)), user.date_format),
         },
     )
+
+
+def _moment_text(moment, style: str) -> str:
+    """The moment as "29 November 2026 at 14:05 GMT", the day in the recipient's date style."""
+    return f"{format_day(moment.date(), style, long=True)} at {moment:%H:%M %Z}"
 
 
 @functools.cache

@@ -3,20 +3,25 @@ theirs the same way)."""
 
 import datetime as dt
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.dates import local_midnight
 from bonetrack.core.timezones import zone_of
 from bonetrack.core.worklist import TimelineEvent
 from bonetrack.treatment.models import Course
 
-from .models import ClinicalNote
+from .models import ClinicalNote, NoteRevision
 
 KINDS = {"note": "Clinician notes", "fracture": "Fractures", "medication": "Medication"}
 
 
 def note_events(patient, *, before: dt.datetime | None, limit: int) -> list[TimelineEvent]:
-    notes = ClinicalNote.objects.for_patient(patient).older_than(before).select_related("author", "scan")[:limit]
+    notes = list(ClinicalNote.objects.for_patient(patient).older_than(before).select_related("author", "scan")[:limit])
+    # The earlier texts of edited notes only: one more query when the page shows an edited note, none otherwise.
+    edited = [note for note in notes if note.edited_at]
+    prefetch_related_objects(edited, Prefetch("revisions", queryset=NoteRevision.objects.select_related("edited_by")))
     return [
         TimelineEvent(
             when=note.created_at,
@@ -24,9 +29,10 @@ def note_events(patient, *, before: dt.datetime | None, limit: int) -> list[Time
             title=f"Note by {note.author.display_name if note.author else 'a former team member'}",
             body=note.body,
             badges=(("Care team only", "muted"),)
-            + (((f"About the scan of {note.scan.scanned_on:%d %b %Y}", "info"),) if note.scan else ()),
+            + ((("Edited", "muted"),) if note.edited_at else ())
+            + (((f"About the scan of {format_day(note.scan.scanned_on)}", "info"),) if note.scan else ()),
             url=reverse("dexa:scan-detail", kwargs={"patient_id": patient.pk, "scan_id": note.scan_id}) if note.scan_id else "",
-            extra={"note_id": note.pk},
+            extra={"note_id": note.pk, "note": note, "revisions": list(note.revisions.all()) if note.edited_at else []},
         )
         for note in notes
     ]

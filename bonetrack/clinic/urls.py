@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import note_views, views
 
 app_name = "clinic"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
             [
                 path("timeline/", views.timeline, name="timeline"),
                 path("notes/add/", views.note_add, name="note-add"),
+                path("notes/<int:note_id>/edit/", note_views.note_edit, name="note-edit"),
                 path("scan-interval/", views.scan_interval, name="scan-interval"),
                 path("goal/", views.goal, name="goal"),
             ]

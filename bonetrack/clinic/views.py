@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import care_team_required, patient_view
+from bonetrack.careteams.models import CareTeamInvitation
 from bonetrack.core.dates import clamp_moment
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
@@ -21,6 +22,7 @@ from dexa.services import scan_interval_set, treatment_goal_set
 from .export import worklist_csv_lines
 from .forms import ClinicalNoteForm, ScanIntervalForm, TreatmentGoalForm
 from .models import ClinicalNote
+from .note_views import offer_note_edits
 from .workspace import (
     WorklistQuery,
     cell_renderer,
@@ -37,8 +39,8 @@ from .workspace import (
 WORKLIST_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
 # Kinds only the care team sees on the timeline (patients read their medication prompts in plain words on their
-# medication page and dashboard).
-CARE_TEAM_KINDS = {"note", "treatment_prompt"}
+# medication page and dashboard); edits of notes are the care team's like the notes.
+CARE_TEAM_KINDS = {"note", "note_edit", "treatment_prompt"}
 
 
 @require_GET
@@ -88,6 +90,9 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
         "page_query": urlencode({k: v for k, v in params.items() if v}, doseq=True),
         "filtered": bool(query.search or query.filters),
     }
+    if not wants_partial(request):
+        # Patients' invitations waiting for this clinician's answer (careteams/_pending_invitations.html).
+        context["invitations"] = list(CareTeamInvitation.objects.for_clinician(request.user))
     template = "clinic/worklist.html#results" if wants_partial(request) else "clinic/worklist.html"
     return TemplateResponse(request, template, context)
 
@@ -112,6 +117,8 @@ def timeline(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     chosen = {kind for kind in request.GET.getlist("kinds") if kind in available} or set(available)
     before = clamp_moment(request.GET.get("before"))
     events, next_before = timeline_page(patient, kinds=chosen, before=before, limit=TIMELINE_PAGE_SIZE)
+    if care_team:
+        offer_note_edits(events, request.user, patient)
     kinds_query = [("kinds", kind) for kind in sorted(chosen)] if chosen != set(available) else []
     context = {
         "patient": patient,

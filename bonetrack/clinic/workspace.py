@@ -14,6 +14,7 @@ from django.template.loader import get_template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from bonetrack.audit import timeline as audit_timeline
 from bonetrack.careteams.access import patients_visible_to
 from bonetrack.clinic import timeline as clinic_timeline
 from bonetrack.clinic import worklist as clinic_worklist
@@ -37,6 +38,7 @@ WORKLIST_SOURCES = (clinic_worklist, treatment_worklist, dexa_worklist, risk_wor
 # Event sources; each that offers a `timeline_header` adds a section to the page header, in this order.
 TIMELINE_SOURCES = (
     clinic_timeline,
+    audit_timeline,
     treatment_timeline,
     reminders_timeline,
     labs_timeline,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from .date_display import day_format
 from .htmx import wants_partial
 from .timezones import zone_of
 
@@ -26,6 +27,20 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class DateFormatMiddleware:
+    """Show dates in the signed-in user's chosen style (bonetrack.core.date_display), for this request only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        style = user.date_format if user is not None and user.is_authenticated else None
+        # The response is rendered inside the block (TemplateResponse renders before the middleware returns).
+        with day_format(style):
+            return self.get_response(request)
 
 
 SESSION_TOUCHED_KEY = "_bonetrack_touched"

@@ -1,8 +1,9 @@
-"""`make run` and `make test` run this first: the visit summary's PDF (WeasyPrint) needs the Pango libraries.
+"""`make run` and `make test` run this first: the visit summary's PDF (WeasyPrint) needs the Pango libraries, and
+reading a photographed or scanned DEXA report needs Tesseract.
 
-Debian ships them as `libpango-1.0-0` and `libpangoft2-1.0-0` (with their fonts). As root it installs them with
-apt-get when they are missing; otherwise it says what to run and lets the rest go ahead: only the PDF download needs
-them, the site itself starts without.
+Debian ships them as `libpango-1.0-0` and `libpangoft2-1.0-0` (with their fonts), and `tesseract-ocr` with
+`tesseract-ocr-eng`. As root it installs them with apt-get when they are missing; otherwise it says what to run and
+lets the rest go ahead: only the PDF download and the reading of photos need them, the site itself starts without.
 """
 
 import ctypes.util
@@ -14,6 +15,8 @@ import sys
 # The shared libraries WeasyPrint opens, and the Debian packages that carry them.
 PANGO_LIBRARIES = ("pango-1.0", "pangoft2-1.0")
 PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
+# The OCR program the DEXA report reader runs, and its English language data.
+TESSERACT_PACKAGES = ("tesseract-ocr", "tesseract-ocr-eng")
 
 
 def missing_libraries(libraries=PANGO_LIBRARIES) -> list[str]:
@@ -48,5 +51,25 @@ def ensure_pango() -> int:
     return 0 if apt_install(PANGO_PACKAGES) and not missing_libraries() else 1
 
 
+def ensure_tesseract() -> int:
+    """Make sure Tesseract is there (idempotent: nothing is run when it is); 1 only when an install as root failed."""
+    if shutil.which("tesseract"):
+        return 0
+    advice = f"sudo apt-get update && sudo apt-get install -y {' '.join(TESSERACT_PACKAGES)}"
+    if not shutil.which("apt-get"):
+        print("Tesseract is missing: reading photos and scans of DEXA reports needs it. Install Tesseract for your system.")
+        return 0
+    if os.geteuid() != 0:
+        print(f"Tesseract is missing: reading photos and scans of DEXA reports needs it. Install it with:\n    {advice}")
+        return 0
+    print(f"Tesseract is missing; installing {' '.join(TESSERACT_PACKAGES)}.", flush=True)
+    return 0 if apt_install(TESSERACT_PACKAGES) and shutil.which("tesseract") else 1
+
+
+def ensure_all() -> int:
+    """Pango, then Tesseract; 1 when either install as root failed."""
+    return max(ensure_pango(), ensure_tesseract())
+
+
 if __name__ == "__main__":
-    sys.exit(ensure_pango())
+    sys.exit(ensure_all())

@@ -13,8 +13,18 @@ from dexa import panels as dexa_panels
 from exercise import panels as exercise_panels
 from nutrition import panels as nutrition_panels
 
+from . import panels as checklist_panels
+
 # Top to bottom on the patient's dashboard.
-DASHBOARD_PANELS = (treatment_panels, risk_panels, dexa_panels, progress_panels, nutrition_panels, exercise_panels)
+DASHBOARD_PANELS = (
+    checklist_panels,
+    treatment_panels,
+    risk_panels,
+    dexa_panels,
+    progress_panels,
+    nutrition_panels,
+    exercise_panels,
+)
 
 
 def collect_panels(request, patient, today) -> list[dict]:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.date_display import format_day
 
 from . import rules
 
@@ -76,7 +77,7 @@ class LabResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_test_display()} {self.entered_text} on {self.taken_on.day} {self.taken_on:%b %Y}"
+        return f"{self.get_test_display()} {self.entered_text} on {format_day(self.taken_on)}"
 
     @property
     def canonical_unit(self) -> str:

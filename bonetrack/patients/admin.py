@@ -72,7 +72,8 @@ class PatientProfileAdmin(PatientRecordAdmin):
         # After the fracture rows: risk factors and fragility fractures move the next scan date.
         patient = form.instance
         if "scan_interval_months" in form.changed_data:
-            scan_interval_set(patient=patient, months=patient.scan_interval_months, by=request.user)
+            previous = form.initial.get("scan_interval_months")
+            scan_interval_set(patient=patient, months=patient.scan_interval_months, by=request.user, previous=previous)
         else:
             refresh_next_scan_due(patient)
 

@@ -7,8 +7,9 @@ Every row hanging off the user or the patient profile goes by CASCADE: the scans
 labs, fractures, falls, medication courses and doses, notes, reminders, FRAX results, export jobs, care-team
 memberships, the allauth email addresses and authenticators. Rows that only name the person as the one who typed them in
 (`recorded_by`, `entered_by`, ...) keep the row and lose the name (SET_NULL). What no foreign key leads to is erased
-here: export files on disk, sessions, failed sign-ins (django-axes, by email address), the Django admin's history of
-the deleted rows, and the patient's name in what their care team was sent (`reminders.services.patient_account_deleted`).
+here: export and scan report files on disk, sessions, failed sign-ins (django-axes, by email address), the Django
+admin's history of the deleted rows, and the patient's name in what their care team was sent
+(`reminders.services.patient_account_deleted`).
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -23,6 +24,7 @@ from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.audit.models import AccessAction, AccessEvent, new_pseudonym
 from bonetrack.portability.services import exports_erase
 from bonetrack.reminders.services import patient_account_deleted
+from dexa.reports import erase_patient_reports
 
 
 @transaction.atomic
@@ -38,6 +40,7 @@ def delete_patient_account(*, patient: PatientProfile, by: User) -> str:
     AccessEvent.objects.pseudonymise(user_id=user.pk, patient_id=patient.pk, ref=ref)
     _delete_sessions(user)
     exports_erase(patient=patient)
+    erase_patient_reports(patient)
     email = user.email.lower()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=email).delete()

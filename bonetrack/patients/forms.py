@@ -4,30 +4,62 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from bonetrack.accounts.forms import DATE_INPUT, validate_birth_date
-from bonetrack.accounts.models import Fall, Fracture, PatientProfile, User
-from bonetrack.core.timezones import time_zone_choices
-from bonetrack.core.widgets import LongSelect
+from bonetrack.accounts.models import BodyUnits, DateFormat, Fall, Fracture, PatientProfile, User
+from bonetrack.core.date_display import format_day
+from bonetrack.core.timezones import TimeZoneField
+
+from .measure_fields import clean_measures, measure_fields, shown_values
+
+DATE_FORMAT_CHOICES = [
+    (DateFormat.DAY_MONTH_YEAR, "29 Nov 2026 (day, month, year)"),
+    (DateFormat.MONTH_DAY_YEAR, "Nov 29, 2026 (month, day, year)"),
+    (DateFormat.ISO, "2026-11-29 (year-month-day)"),
+]
 
 
 class UserDetailsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, widget=LongSelect)
+    time_zone = TimeZoneField()
+    # Not required: a form sent without the choice keeps the person's current one.
+    date_format = forms.ChoiceField(label="Show dates as", choices=DATE_FORMAT_CHOICES, required=False)
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "time_zone"]
+        fields = ["first_name", "last_name", "time_zone", "date_format"]
+
+    def clean_date_format(self) -> str:
+        return self.cleaned_data["date_format"] or self.instance.date_format
 
 
 class PatientProfileForm(forms.ModelForm):
+    """The patient's details; height and weight in the units the form is shown in (measure_fields)."""
+
+    shown_units = forms.ChoiceField(choices=BodyUnits.choices, required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = PatientProfile
-        fields = [
-            "date_of_birth",
-            "sex",
-            "menopausal_status",
-            "height_cm",
-            "weight_kg",
-        ]
+        fields = ["date_of_birth", "sex", "menopausal_status", "body_units", "height_cm", "weight_kg"]
+        labels = {"body_units": "Height and weight in"}
+        help_texts = {"body_units": "After saving, your height and weight are shown in the units chosen here."}
         widgets = {"date_of_birth": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.body_units
+        sent = self.data.get(self.add_prefix("shown_units")) if self.is_bound else None
+        self.units = sent if sent in BodyUnits.values else stored
+        for name in ("height_cm", "weight_kg"):
+            del self.fields[name]
+        self.fields["body_units"].required = False  # sent without it, the form keeps the current units
+        self.fields.update(measure_fields(self.units))
+        self.initial.update(shown_values(self.instance, self.units), shown_units=self.units)
+
+    def clean_body_units(self) -> str:
+        return self.cleaned_data["body_units"] or self.instance.body_units
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_measures(self, self.units, self.instance)
+        return cleaned
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
@@ -36,7 +68,7 @@ class PatientProfileForm(forms.ModelForm):
         earliest = self.instance.earliest_entry() if moved_later else None
         if earliest and value > earliest[0]:
             day, what = earliest
-            raise forms.ValidationError(f"The record has {what} on {day:%-d %b %Y}: the date of birth can't be after that.")
+            raise forms.ValidationError(f"The record has {what} on {format_day(day)}: the date of birth can't be after that.")
         return value
 
 

@@ -18,6 +18,7 @@ from django_htmx.http import trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
@@ -140,7 +141,7 @@ def course_stop(request: HtmxHttpRequest, patient: PatientProfile, course_id: in
             dose_schedule_changed(patient=patient)
 
         if not _saved(request, form, write):
-            messages.success(request, f"Stopped: {course.drug.name} on {course.ended_on:%-d %b %Y}.")
+            messages.success(request, f"Stopped: {course.drug.name} on {format_day(course.ended_on)}.")
             return redirect("medications:course-list", patient_id=patient.pk)
     return TemplateResponse(request, "treatment/course_stop.html", {"patient": patient, "course": course, "form": form})
 
@@ -179,7 +180,7 @@ def course_detail(request: HtmxHttpRequest, patient: PatientProfile, course_id: 
             dose_schedule_changed(patient=patient)
 
         if not _saved(request, form, write, once=True):
-            messages.success(request, f"Recorded: {DoseStatus(data['status']).label.lower()} on {data['on']:%-d %b %Y}.")
+            messages.success(request, f"Recorded: {DoseStatus(data['status']).label.lower()} on {format_day(data['on'])}.")
             return redirect("medications:course-detail", patient_id=patient.pk, course_id=course.pk)
     context = {"patient": patient, "course": course, "form": form, "doses": course.doses.all(), "today": today}
     return TemplateResponse(request, "treatment/course_detail.html", context)

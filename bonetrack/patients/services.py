@@ -53,6 +53,15 @@ def fracture_record(*, patient: PatientProfile, fracture: Fracture, by: User) ->
 
 
 @transaction.atomic
+def fracture_update(*, fracture: Fracture) -> Fracture:
+    """Save a corrected fracture (changed in memory, e.g. by a form with commit=False); who recorded it stays."""
+    fracture.save(update_fields=["site", "occurred_on", "fragility", "on_glucocorticoids", "notes"])
+    # A fragility fracture, or its date, may change the category (R1) and the interval (R5), as when recorded.
+    refresh_next_scan_due(fracture.patient)
+    return fracture
+
+
+@transaction.atomic
 def fracture_delete(*, fracture: Fracture) -> None:
     """Remove a fracture from the patient's history."""
     patient = fracture.patient

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import account, views
+from . import account, fracture_views, views
 
 app_name = "patients"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
                 path("profile/", views.profile_edit, name="profile"),
                 path("delete-account/", account.account_delete, name="account-delete"),
                 path("fractures/", views.fracture_list, name="fracture-list"),
+                path("fractures/<int:fracture_id>/edit/", fracture_views.fracture_edit, name="fracture-edit"),
                 path("fractures/<int:fracture_id>/delete/", views.fracture_delete, name="fracture-delete"),
                 path("risk-factors/", views.risk_factors, name="risk-factors"),
                 path("risk-factors/falls/", views.fall_add, name="fall-add"),

@@ -1,13 +1,15 @@
 import copy
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bonetrack.accounts.models import PatientProfile
-from bonetrack.careteams.access import patient_view
+from bonetrack.careteams.access import CARE_TEAM_ENTRY_MESSAGE, may_change_entry, patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
@@ -45,15 +47,18 @@ def fracture_list(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResp
         fracture = services.fracture_record(patient=patient, fracture=form.save(commit=False), by=request.user)
         messages.success(request, f"Recorded: {fracture}.")
         return redirect("patients:fracture-list", patient_id=patient.pk)
-    return TemplateResponse(
-        request, "patients/fracture_list.html", {"patient": patient, "form": form, "fractures": patient.fractures.all()}
-    )
+    fractures = list(patient.fractures.select_related("recorded_by"))
+    for fracture in fractures:
+        fracture.may_change = may_change_entry(request.user, entered_by=fracture.recorded_by)
+    return TemplateResponse(request, "patients/fracture_list.html", {"patient": patient, "form": form, "fractures": fractures})
 
 
 @require_POST
 @patient_view
 def fracture_delete(request: HtmxHttpRequest, patient: PatientProfile, fracture_id: int) -> HttpResponse:
-    fracture = get_object_or_404(patient.fractures, pk=fracture_id)
+    fracture = get_object_or_404(patient.fractures.select_related("recorded_by"), pk=fracture_id)
+    if not may_change_entry(request.user, entered_by=fracture.recorded_by):
+        raise PermissionDenied(CARE_TEAM_ENTRY_MESSAGE)
     services.fracture_delete(fracture=fracture)
     messages.success(request, f"Deleted: {fracture}.")
     return redirect("patients:fracture-list", patient_id=patient.pk)
@@ -106,7 +111,7 @@ def fall_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
     if fall_form.is_valid():
         consume_form_token(request)
         fall = services.fall_record(patient=patient, fall=fall_form.save(commit=False), by=request.user)
-        messages.success(request, f"Recorded: fall on {fall.occurred_on:%-d %b %Y}.")
+        messages.success(request, f"Recorded: fall on {format_day(fall.occurred_on)}.")
         return redirect("patients:risk-factors", patient_id=patient.pk)
     form = RiskFactorsForm(instance=patient)
     return _risk_factors_page(request, patient, form=form, fall_form=fall_form, status=422)
@@ -117,5 +122,5 @@ def fall_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse:
 def fall_delete(request: HtmxHttpRequest, patient: PatientProfile, fall_id: int) -> HttpResponse:
     fall = get_object_or_404(patient.falls, pk=fall_id)
     services.fall_delete(fall=fall)
-    messages.success(request, f"Deleted: fall on {fall.occurred_on:%-d %b %Y}.")
+    messages.success(request, f"Deleted: fall on {format_day(fall.occurred_on)}.")
     return redirect("patients:risk-factors", patient_id=patient.pk)

@@ -21,6 +21,7 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError as FhirValidationError
 
 from bonetrack.accounts.models import PatientProfile, User
+from bonetrack.core.date_display import format_day
 from dexa import rules
 from dexa.importing import MAKES
 from dexa.models import BMD_MAX, BMD_MIN, SCORE_MAX, SCORE_MIN, DexaScan, Facility, ScannerMake, SiteMeasurement, Source
@@ -147,7 +148,7 @@ def _check_patient(bundle: Bundle, patient: PatientProfile) -> None:
         if not same:
             raise BundleRefused(
                 f"This bundle is about someone else: its patient was born on {born}, not on "
-                f"{patient.date_of_birth:%-d %b %Y}. Nothing was imported."
+                f"{format_day(patient.date_of_birth)}. Nothing was imported."
             )
 
 
@@ -237,7 +238,7 @@ def _read_report(report, lookup: dict, patient: PatientProfile, today: dt.date, 
     if day is None:
         not_mapped.append("A DXA report without a full scan date: left out.")
         return None
-    when = f"{day:%-d %b %Y}"
+    when = format_day(day)
     if day > today or day < patient.date_of_birth:
         not_mapped.append(
             f"The DXA report of {when}: the date is {'in the future' if day > today else 'before the date of birth'}."
@@ -313,9 +314,9 @@ def duplicates(patient: PatientProfile, scans: list[ScanResult]) -> list[str]:
         if not scan.facility:
             continue
         if key in known:
-            found.append(f"A scan on {scan.scanned_on:%-d %b %Y} at {scan.facility} is already recorded.")
+            found.append(f"A scan on {format_day(scan.scanned_on)} at {scan.facility} is already recorded.")
         elif key in seen:
-            found.append(f"The bundle has two scans on {scan.scanned_on:%-d %b %Y} at {scan.facility}.")
+            found.append(f"The bundle has two scans on {format_day(scan.scanned_on)} at {scan.facility}.")
         seen.add(key)
     return found
 
@@ -425,6 +426,6 @@ def import_commit(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()) if hasattr(error, "error_dict") else error
             )
             raise BundleRefused(
-                f"The scan of {found.scanned_on:%-d %b %Y} cannot be saved ({problems}). Nothing was imported."
+                f"The scan of {format_day(found.scanned_on)} cannot be saved ({problems}). Nothing was imported."
             ) from None
     return created

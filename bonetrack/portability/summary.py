@@ -15,6 +15,7 @@ from django.db.models import Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from bonetrack.accounts.measures import height_text, weight_text
 from bonetrack.accounts.models import Fall, Fracture, PatientProfile
 from bonetrack.core.timezones import local_today
 from bonetrack.labs import rules as lab_rules
@@ -144,6 +145,15 @@ class VisitSummary:
     @property
     def age(self) -> int:
         return self.patient.age_on(self.today)
+
+    @property
+    def height_text(self) -> str:
+        """In the patient's units, with cm after feet and inches (the page is filed by the clinic)."""
+        return height_text(self.patient.height_cm, self.patient.body_units, with_metric=True)
+
+    @property
+    def weight_text(self) -> str:
+        return weight_text(self.patient.weight_kg, self.patient.body_units, with_metric=True)
 
     @property
     def latest_scan(self) -> DexaScan | None:

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bonetrack.accounts.models import Fall, Fracture, PatientProfile
+from bonetrack.core.date_display import current_style, format_day
 from bonetrack.labs import rules as lab_rules
 from bonetrack.treatment.models import TAKEN_STATUSES, Course
 from bonetrack.treatment.schedule import ADHERENT_FROM_PERCENT, Adherence, adherence
@@ -62,8 +63,8 @@ class Window:
     @property
     def label(self) -> str:
         if self.later is None:
-            return f"Latest scan ({self.start:%-d %b %Y}) → today"
-        return f"{self.start:%-d %b %Y} → {self.later.scanned_on:%-d %b %Y}"
+            return f"Latest scan ({format_day(self.start)}) → today"
+        return f"{format_day(self.start)} → {format_day(self.later.scanned_on)}"
 
 
 def windows_for(history: ScanHistory, today: dt.date) -> list[Window]:
@@ -243,7 +244,7 @@ def _target_spans(values: list[tuple[dt.date, Decimal]], unit: str) -> tuple[str
     spans, previous = [], None
     for day, value in values:
         if value != previous:
-            spans.append(f"{value:.0f} {unit} from {day:%-d %b %Y}")
+            spans.append(f"{value:.0f} {unit} from {format_day(day)}")
             previous = value
     return tuple(spans)
 
@@ -361,6 +362,7 @@ def cache_key(patient: PatientProfile, window: Window, inputs: dict) -> str:
     """The window's scans, the patient's age and sex, and the window's `inputs` from the database."""
     parts = (
         CACHE_VERSION,
+        current_style(),  # the viewer's date style: the report holds dates as text
         patient.pk,
         patient.date_of_birth,
         patient.sex,

@@ -27,6 +27,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bonetrack.core.date_display import day_format
+
 from . import kinds, schedule
 from .models import ClinicianDigest, EmailStatus, NotificationPreference, Reminder
 
@@ -73,6 +75,11 @@ def _domain() -> str:
 
 
 def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    with day_format(reminder.patient.user.date_format):  # dates in the recipient's own style
+        return _reminder_email(reminder)
+
+
+def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     patient = reminder.patient
     user = patient.user
     kind = kinds.get(reminder.kind)
@@ -106,10 +113,20 @@ def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
 
 
 def digest_email(digest: ClinicianDigest) -> EmailMultiAlternatives:
+    with day_format(digest.clinician.date_format):  # dates in the recipient's own style
+        return _digest_email(digest)
+
+
+def _digest_email(digest: ClinicianDigest) -> EmailMultiAlternatives:
     user = digest.clinician
     headers, unsubscribe = _headers(user, f"<digest-{digest.pk}@{_domain()}>")
     patients = [
-        {**p, "url": absolute(reverse("reminders:reminder-list", kwargs={"patient_id": p["id"]}))} for p in digest.patients
+        {
+            **p,
+            "due_on": dt.date.fromisoformat(p["due_on"]),  # stored as ISO text in the digest's JSON
+            "url": absolute(reverse("reminders:reminder-list", kwargs={"patient_id": p["id"]})),
+        }
+        for p in digest.patients
     ]
     new = sum(1 for p in patients if p.get("new"))
     context = {

@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.dates import add_months
 from bonetrack.treatment import prompts
 from bonetrack.treatment.models import TAKEN_STATUSES, Course, Dose
@@ -40,7 +41,7 @@ _PREF = "patient__user__notification_preference__"
 
 
 def _when(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return format_day(day, weekday="long", long=True)
 
 
 def _medication_path(patient_id: int) -> str:
@@ -107,6 +108,7 @@ class CourseDoseKind(ReminderKind):
                 "regimen__drug__max_doses",
                 "patient__user_id",
                 "patient__user__time_zone",
+                "patient__user__date_format",
                 "patient__user__email",
                 "patient__user__first_name",
                 "patient__user__last_name",
@@ -145,6 +147,7 @@ class CourseDoseKind(ReminderKind):
                     "wants_email": wants_email,
                     "wants_in_app": wants_in_app,
                     "time_zone": row["patient__user__time_zone"],
+                    "date_format": row["patient__user__date_format"],
                     "email": row["patient__user__email"],
                     "send_time": self.send_time(row),
                     "drug": row["regimen__drug__name"],

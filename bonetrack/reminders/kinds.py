@@ -20,6 +20,8 @@ from functools import cache
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
+from bonetrack.core.date_display import format_day
+
 
 @dataclass(frozen=True)
 class Message:
@@ -98,7 +100,7 @@ class ScanDueKind(ReminderKind):
     def message(
         self, *, patient_id: int, due_on: dt.date, stage: int, today: dt.date, catch_up: bool = False, drug: str = ""
     ) -> Message:
-        when = f"{due_on:%A} {due_on.day} {due_on:%B %Y}"
+        when = format_day(due_on, weekday="long", long=True)
         days = (due_on - today).days
         if catch_up:
             # No count of days or of reminders: the date may still move as older records are added.

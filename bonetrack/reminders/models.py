@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bonetrack.core.date_display import format_day
+
 from . import kinds
 
 
@@ -101,7 +103,7 @@ class Reminder(EmailOutbox):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_label}: {self.stage_label} (due {self.due_on:%d %b %Y})"
+        return f"{self.kind_label}: {self.stage_label} (due {format_day(self.due_on)})"
 
     @property
     def kind_label(self) -> str:
@@ -138,7 +140,7 @@ class ReminderDueDate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{kinds.label_of(self.kind)} due {self.due_on:%d %b %Y}, known since {self.known_since:%d %b %Y %H:%M}"
+        return f"{kinds.label_of(self.kind)} due {format_day(self.due_on)}, known since {format_day(self.known_since, time=True)}"
 
 
 class ClinicianDigest(EmailOutbox):
@@ -160,7 +162,7 @@ class ClinicianDigest(EmailOutbox):
         ]
 
     def __str__(self) -> str:
-        return f"Overdue digest for {self.clinician} on {self.day:%d %b %Y}"
+        return f"Overdue digest for {self.clinician} on {format_day(self.day)}"
 
 
 class DoseLateNotice(models.Model):
@@ -177,7 +179,7 @@ class DoseLateNotice(models.Model):
         indexes = [models.Index(fields=["batch"], name="dose_late_notice_batch")]
 
     def __str__(self) -> str:
-        return f"Late dose notice: course {self.course_id}, due {self.due_on:%d %b %Y}"
+        return f"Late dose notice: course {self.course_id}, due {format_day(self.due_on)}"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.date_display import day_format, format_day
 from bonetrack.core.enqueue import enqueue_on_commit
 
 from . import kinds, schedule
@@ -118,6 +119,7 @@ def _sweep_patients(kind, now: dt.datetime, patient_ids, batch_size: int, stats:
                 "wants_email": row["wants_email"],
                 "wants_in_app": row["wants_in_app"],
                 "time_zone": row["user__time_zone"],
+                "date_format": row["user__date_format"],
                 "email": row["user__email"],
                 "send_time": schedule.SEND_HOUR,
                 "drug": "",
@@ -131,6 +133,7 @@ def _sweep_patients(kind, now: dt.datetime, patient_ids, batch_size: int, stats:
                 "wants_email",
                 "wants_in_app",
                 "user__time_zone",
+                "user__date_format",
                 "user__email",
             )
         ]
@@ -176,14 +179,15 @@ def _record_late_notices(rows: list[dict], now: dt.datetime) -> None:
         team = CareTeamMembership.objects.active().filter(clinician__is_active=True, patient_id__in=by_patient)
         fallback = "reminders:reminder-list"
         notifications = []
-        for member in team.values("patient_id", "clinician_id"):
+        for member in team.values("patient_id", "clinician_id", "clinician__date_format"):
             for row in by_patient[member["patient_id"]]:
                 days = (row["today"] - row["due_on"]).days
+                due = format_day(row["due_on"], member["clinician__date_format"])
                 notifications.append(
                     {
                         "recipient_id": member["clinician_id"],
                         "title": f"High priority: {row['patient_name']}'s {row['drug']} dose is {days} days late",
-                        "body": f"Due {row['due_on']:%-d %b %Y} (6 months after the last dose); a month or more late "
+                        "body": f"Due {due} (6 months after the last dose); a month or more late "
                         "risks rebound bone loss and vertebral fractures (R11).",
                         "url": kinds.patient_path("medications:course-list", row["patient_id"], fallback=fallback),
                         "created_at": now,
@@ -236,14 +240,15 @@ def _record_batch(kind: kinds.ReminderKind, rows: list[dict], now: dt.datetime, 
                 emails.append(reminder["pk"])
             if row["wants_in_app"]:
                 today = now.astimezone(schedule.zone(row["time_zone"])).date()
-                message = kind.message(
-                    patient_id=row["patient_id"],
-                    due_on=reminder["due_on"],
-                    stage=reminder["stage"],
-                    today=today,
-                    catch_up=reminder["catch_up"],
-                    drug=row["drug"],
-                )
+                with day_format(row["date_format"]):  # the text is stored: in the patient's own date style
+                    message = kind.message(
+                        patient_id=row["patient_id"],
+                        due_on=reminder["due_on"],
+                        stage=reminder["stage"],
+                        today=today,
+                        catch_up=reminder["catch_up"],
+                        drug=row["drug"],
+                    )
                 notifications.append(
                     {
                         "recipient_id": row["user_id"],

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.worklist import TimelineEvent
 
 from .models import EmailStatus, Reminder
@@ -31,7 +32,7 @@ def timeline_events(patient, *, before: dt.datetime | None, limit: int, kinds: s
             when=r.created_at,
             kind="reminder",
             title=f"{r.kind_label} reminder: {r.stage_label.lower()}",
-            body=f"Due {r.due_on:%d %b %Y}.",
+            body=f"Due {format_day(r.due_on)}.",
             badges=(_EMAIL_BADGE[r.email_status],),
             url=url,
             extra={"stage": r.stage, "due_on": r.due_on.isoformat()},

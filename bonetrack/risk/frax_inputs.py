@@ -6,7 +6,9 @@ BoneTrack does not calculate FRAX: its equations are not public.
 import datetime as dt
 from dataclasses import dataclass
 
+from bonetrack.accounts.measures import height_text, weight_text
 from bonetrack.accounts.models import ALCOHOL_RISK_UNITS_PER_WEEK, Glucocorticoids, PatientProfile, Smoking
+from bonetrack.core.date_display import format_day
 from dexa import rules as dexa_rules
 from dexa.models import SiteMeasurement
 
@@ -44,9 +46,9 @@ def _femoral_neck(patient: PatientProfile, assessment: RiskAssessment) -> str:
         .first()
     )
     if neck is None:
-        return f"{NOT_RECORDED} (not measured on the scan of {assessment.scan.scanned_on:%-d %b %Y})"
+        return f"{NOT_RECORDED} (not measured on the scan of {format_day(assessment.scan.scanned_on)})"
     t_score = f"{neck.t_score:.1f}".replace("-", "−")
-    return f"{neck.bmd} g/cm² (T {t_score}), {neck.scan.make_label}, {neck.scan.scanned_on:%-d %b %Y}"
+    return f"{neck.bmd} g/cm² (T {t_score}), {neck.scan.make_label}, {format_day(neck.scan.scanned_on)}"
 
 
 def frax_inputs(patient: PatientProfile, assessment: RiskAssessment, today: dt.date) -> list[FraxInput]:
@@ -55,7 +57,7 @@ def frax_inputs(patient: PatientProfile, assessment: RiskAssessment, today: dt.d
     age_text = f"{age}" if FRAX_AGES[0] <= age <= FRAX_AGES[1] else f"{age} (the calculator takes ages 40 to 90)"
     fractures = assessment.fractures
     previous = (
-        "Yes: " + ", ".join(f"{PRECISE_SITES.get(f.site, f.site)} {f.occurred_on:%-d %b %Y}" for f in fractures)
+        "Yes: " + ", ".join(f"{PRECISE_SITES.get(f.site, f.site)} {format_day(f.occurred_on)}" for f in fractures)
         if fractures
         else "None recorded"
     )
@@ -74,8 +76,9 @@ def frax_inputs(patient: PatientProfile, assessment: RiskAssessment, today: dt.d
     return [
         FraxInput("Age", age_text),
         FraxInput("Sex", patient.get_sex_display()),
-        FraxInput("Weight (kg)", f"{patient.weight_kg}" if patient.weight_kg is not None else NOT_RECORDED),
-        FraxInput("Height (cm)", f"{patient.height_cm}" if patient.height_cm is not None else NOT_RECORDED),
+        # In the patient's units; the calculator takes kg and cm, so imperial values carry them too.
+        FraxInput("Weight", weight_text(patient.weight_kg, patient.body_units, with_metric=True) or NOT_RECORDED),
+        FraxInput("Height", height_text(patient.height_cm, patient.body_units, with_metric=True) or NOT_RECORDED),
         FraxInput("Previous fragility fracture", previous),
         FraxInput("Parent fractured hip", _yes_no(patient.parental_hip_fracture)),
         FraxInput("Current smoking", smoking),

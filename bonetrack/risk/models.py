@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from bonetrack.core.date_display import format_day
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -36,4 +38,4 @@ class FraxResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"FRAX {self.assessed_on:%d %b %Y}: major {self.major_percent} %, hip {self.hip_percent} %"
+        return f"FRAX {format_day(self.assessed_on)}: major {self.major_percent} %, hip {self.hip_percent} %"

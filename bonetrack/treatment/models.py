@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.date_display import format_day
 from bonetrack.core.timezones import local_today
 
 from . import catalogue, schedule
@@ -203,7 +204,7 @@ class Course(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.regimen}, from {self.started_on:%-d %b %Y}"
+        return f"{self.regimen}, from {format_day(self.started_on)}"
 
     @property
     def drug(self) -> Drug:
@@ -234,16 +235,16 @@ class Course(models.Model):
         if self.pk and self.started_on and "started_on" not in errors:
             first_dose = self.doses.order_by("on").values_list("on", flat=True).first()
             if first_dose and first_dose < self.started_on:
-                errors["started_on"] = f"A dose is recorded on {first_dose:%-d %b %Y}: the start can't be after it."
+                errors["started_on"] = f"A dose is recorded on {format_day(first_dose)}: the start can't be after it."
         if self.pk and self.ended_on and "ended_on" not in errors:
             last_dose = self.doses.order_by("-on").values_list("on", flat=True).first()
             if last_dose and last_dose > self.ended_on:
-                errors["ended_on"] = f"A dose is recorded on {last_dose:%-d %b %Y}: the stop date can't be before it."
+                errors["ended_on"] = f"A dose is recorded on {format_day(last_dose)}: the stop date can't be before it."
         if not errors and patient and self.regimen_id and self.started_on:
             clash = self.overlapping().first()
             if clash:
-                end = f" to {clash.ended_on:%-d %b %Y}" if clash.ended_on else " (not stopped)"
-                start = f"{clash.started_on:%-d %b %Y}"
+                end = f" to {format_day(clash.ended_on)}" if clash.ended_on else " (not stopped)"
+                start = format_day(clash.started_on)
                 errors["started_on"] = OVERLAP_MESSAGE.format(drug=clash.drug.name, start=start, end=end)
         if errors:
             raise ValidationError(errors)
@@ -335,7 +336,7 @@ class Dose(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.drug.name} {self.get_status_display().lower()} on {self.on:%-d %b %Y}"
+        return f"{self.course.drug.name} {self.get_status_display().lower()} on {format_day(self.on)}"
 
     def clean(self) -> None:
         if not self.course_id or not self.on:
@@ -343,13 +344,13 @@ class Dose(models.Model):
         course = self.course
         errors = {}
         if self.on < course.started_on:
-            errors["on"] = f"The course started on {course.started_on:%-d %b %Y}: the dose can't be before that."
+            errors["on"] = f"The course started on {format_day(course.started_on)}: the dose can't be before that."
         elif course.ended_on and self.on > course.ended_on:
-            errors["on"] = f"The course stopped on {course.ended_on:%-d %b %Y}: the dose can't be after that."
+            errors["on"] = f"The course stopped on {format_day(course.ended_on)}: the dose can't be after that."
         elif self.on > local_today(course.patient.user):
             errors["on"] = "The date can't be in the future."
         elif course.doses.filter(on=self.on).exclude(pk=self.pk).exists():
-            errors["on"] = f"A dose is already recorded on {self.on:%-d %b %Y}."
+            errors["on"] = f"A dose is already recorded on {format_day(self.on)}."
         if self.status and self.status not in dict(course.dose_status_choices):
             how = "given at the clinic" if course.regimen.clinic_given else "self-given"
             allowed = " or ".join(f'"{label}"' for _, label in course.dose_status_choices)

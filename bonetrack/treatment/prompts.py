@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bonetrack.core.date_display import format_day
 from bonetrack.core.dates import add_months
 
 from .schedule import EVERY_6_MONTHS, add_intervals
@@ -95,7 +96,7 @@ class Prompt:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return format_day(day, long=True)
 
 
 def _doses(course: CourseFacts, today: dt.date) -> list[dt.date]:

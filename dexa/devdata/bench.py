@@ -1,16 +1,18 @@
-"""`make bench`: 10 years of scans for the heavy patient, two scans for every other patient; time the DEXA pages."""
+"""`make bench`: 10 years of scans for the heavy patient, two scans for every other patient; time the DEXA pages;
+read synthetic DEXA reports (text PDFs and photos) as the worker does (reading_bench.py)."""
 
 from decimal import Decimal
 
 from django.urls import reverse
 
 from bonetrack.accounts.models import PatientProfile
-from bonetrack.core.devdata.benchmarking import BenchContext, BenchPage
+from bonetrack.core.devdata.benchmarking import BenchContext, BenchPage, BenchResult
 
 from ..history import build_history
 from ..models import DexaScan, Facility, ScannerMake, SiteMeasurement, Source
 from ..rules import add_months
 from ..services import SUMMARY_FIELDS, apply_summaries, next_scan
+from .reading_bench import measure_reading
 
 ORDER = 10
 SITES = ("lumbar_spine", "total_hip", "femoral_neck", "radius_33")
@@ -74,3 +76,7 @@ def pages(ctx: BenchContext) -> list[BenchPage]:
         BenchPage("dexa scan list (clinician)", reverse("dexa:scan-list", kwargs={"patient_id": pid}), ctx.clinician),
         BenchPage("dexa scan detail", detail, ctx.patient.user),
     ]  # fmt: skip
+
+
+def measure(ctx: BenchContext) -> list[BenchResult]:
+    return measure_reading(ctx.patient)

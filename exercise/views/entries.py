@@ -9,6 +9,7 @@ from django_htmx.http import push_url, reswap, trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
@@ -52,7 +53,7 @@ def entry_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpResponse
     day = form.cleaned_data["date"]
     consume_form_token(request)
     entry = services.entry_log(patient=patient, day=day, entry=form.save(commit=False), by=request.user, flags=flags)
-    note = f"Logged {exercise.name.lower()}: {entry.summary} on {day:%a %-d %b}."
+    note = f"Logged {exercise.name.lower()}: {entry.summary} on {format_day(day, weekday=True, year=False)}."
     if wants_partial(request):
         fresh = QuickEntryForm(initial={"date": day}, born=patient.date_of_birth, today=today, exercises=exercises)
         response = TemplateResponse(request, template, week_context(patient, week_start(day), today, form=fresh))

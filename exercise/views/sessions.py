@@ -1,4 +1,4 @@
-"""Sessions: the full-session form (add and edit), delete, and "Repeat last session"."""
+"""Sessions: the full-session form (add and edit), and "Repeat last session"."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,14 +8,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest
 from bonetrack.core.submissions import consume_form_token, once_per_form
 from bonetrack.core.timezones import local_today
+from bonetrack.undo.models import DeletedItem
 
 from .. import safety, services
 from ..forms import SessionForm, entry_formset
 from ..goals import week_start
 from ..models import Exercise, ExerciseSession
+from .deleting import offer_undo_of
 from .flags import confirmation, is_confirmed
 from .week import week_url
 
@@ -46,8 +49,12 @@ def _session_form(request: HtmxHttpRequest, patient: PatientProfile, session: Ex
         context["pending"] = confirmation(request, flags, checked)
         return TemplateResponse(request, "exercise/confirm.html", context)
     consume_form_token(request)
+    removed = [entry_form.instance.pk for entry_form in formset.deleted_forms if entry_form.instance.pk]
     saved = services.session_save(patient=patient, session_form=form, entry_formset=formset, by=request.user, flags=flags)
-    messages.success(request, f"Saved your session of {saved.date:%a %-d %b %Y}.")
+    binned = DeletedItem.objects.for_patient(patient).labelled("exercise.sessionentry").filter(restored_at__isnull=True)
+    for deleted in binned.filter(original_pk__in=removed):
+        offer_undo_of(request, patient, deleted)
+    messages.success(request, f"Saved your session of {format_day(saved.date, weekday=True)}.")
     return redirect(week_url(patient, week_start(saved.date)))
 
 
@@ -65,15 +72,6 @@ def session_add(request: HtmxHttpRequest, patient: PatientProfile) -> HttpRespon
 def session_edit(request: HtmxHttpRequest, patient: PatientProfile, session_id: int) -> HttpResponse:
     session = get_object_or_404(ExerciseSession.objects.for_patient(patient), pk=session_id)
     return _session_form(request, patient, session)
-
-
-@require_POST
-@patient_view
-def session_delete(request: HtmxHttpRequest, patient: PatientProfile, session_id: int) -> HttpResponse:
-    session = get_object_or_404(ExerciseSession.objects.for_patient(patient), pk=session_id)
-    session.delete()
-    messages.success(request, f"Deleted the session of {session.date:%a %-d %b %Y}.")
-    return redirect(week_url(patient, week_start(session.date)))
 
 
 @require_POST
@@ -98,9 +96,10 @@ def session_repeat(request: HtmxHttpRequest, patient: PatientProfile) -> HttpRes
         return TemplateResponse(request, "exercise/confirm.html", context)
     consume_form_token(request)
     count = len(services.session_repeat(plan=plan, again=again, by=request.user, flags=flags))
+    when = format_day(plan.source.date, weekday=True, year=False)
     if count:
         what = f"{count} exercise{'s' if count != 1 else ''}"
-        messages.success(request, f"Repeated your session of {plan.source.date:%a %-d %b}: {what} logged for today.")
+        messages.success(request, f"Repeated your session of {when}: {what} logged for today.")
     else:
-        messages.info(request, f"Today already has every exercise of your session of {plan.source.date:%a %-d %b}.")
+        messages.info(request, f"Today already has every exercise of your session of {when}.")
     return redirect(week_url(patient, week_start(today)))

@@ -56,21 +56,24 @@ class FoodQuerySet(models.QuerySet):
         serving_grams: Decimal | None = None,
     ) -> "Food":
         """A patient's own food from its nutrients per 100 g (None where unknown), with its serving as a portion."""
-        per_100g = dict(per_100g)
-        # Vitamin D is entered in IU: kept as published, like SR28's own IU column.
-        vitamin_d = per_100g.pop("vitamin_d_iu", None)
-        food = self.create(
-            owner=owner,
-            description=description,
-            food_group="My foods",
-            search_text=search_text(description),
-            head=head_of(description),
-            vitamin_d_iu_source=None if vitamin_d is None else float(round(vitamin_d, 2)),
-            **{name: None if value is None else float(round(value, 3)) for name, value in per_100g.items()},
-        )
+        food = self.create(owner=owner, food_group="My foods", **custom_food_fields(description, per_100g))
         if serving_grams:
             Portion.objects.create(food=food, seq=1, amount=1, measure=serving_name or "serving", gram_weight=serving_grams)
         return food
+
+
+def custom_food_fields(description: str, per_100g: dict[str, Decimal | None]) -> dict:
+    """The Food fields of a patient's own food: its name, search words and nutrients per 100 g (None where unknown)."""
+    per_100g = dict(per_100g)
+    # Vitamin D is entered in IU: kept as published, like SR28's own IU column.
+    vitamin_d = per_100g.pop("vitamin_d_iu", None)
+    return {
+        "description": description,
+        "search_text": search_text(description),
+        "head": head_of(description),
+        "vitamin_d_iu_source": None if vitamin_d is None else float(round(vitamin_d, 2)),
+        **{name: None if value is None else float(round(value, 3)) for name, value in per_100g.items()},
+    }
 
 
 class Food(models.Model):
@@ -153,6 +156,33 @@ class Food(models.Model):
             "sodium_mg": self.sodium_mg,
             "caffeine_mg": self.caffeine_mg,
         }
+
+    @transaction.atomic(savepoint=False)
+    def update_custom(
+        self,
+        *,
+        description: str,
+        per_100g: dict[str, Decimal | None],
+        serving_name: str = "",
+        serving_grams: Decimal | None = None,
+    ) -> None:
+        """Correct a patient's own food: name, nutrients per 100 g and its serving (none: the serving is removed).
+
+        Days it was logged on keep the amounts they were logged with (each LogItem holds its own copy); new logs use these.
+        """
+        fields = custom_food_fields(description, per_100g)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
+        serving = self.portions.filter(seq=1).first()
+        if not serving_grams:
+            if serving is not None:
+                serving.delete()
+        elif serving is None:
+            Portion.objects.create(food=self, seq=1, amount=1, measure=serving_name or "serving", gram_weight=serving_grams)
+        else:
+            serving.amount, serving.measure, serving.gram_weight = 1, serving_name or "serving", serving_grams
+            serving.save(update_fields=["amount", "measure", "gram_weight"])
 
     def nutrients_for(self, grams: Decimal | float) -> dict[str, Decimal | None]:
         """Nutrient amounts in `grams` of this food (value per 100 g × grams ÷ 100), None where unknown."""

@@ -12,8 +12,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.core.date_display import format_day
 
-from ..wording import plain_measure
+from ..wording import plain_measure, short_name
 from .foods import GRAMS_PER_OUNCE, MAX_ITEM_GRAMS, NUTRIENT_FIELDS, Food, Portion
 
 if TYPE_CHECKING:
@@ -216,6 +217,14 @@ class LogItem(models.Model):
     @property
     def is_supplement(self) -> bool:
         return self.meal == Meal.SUPPLEMENTS
+
+    @property
+    def deletion_description(self) -> str:
+        """What "Deleted. …" names: "1 cup Milk, whole, at breakfast on 3 Mar", or the tick of a supplement."""
+        day = format_day(self.date, year=False)
+        if self.is_supplement:
+            return f"The tick for {self.description} on {day}"
+        return f"{self.plain_amount_label} {short_name(self.description)} at {self.get_meal_display().lower()} on {day}"
 
     @property
     def calcium_source(self) -> bool:

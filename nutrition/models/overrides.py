@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.audit.events import record_event
 
 
 class TargetNutrient(models.TextChoices):
@@ -39,10 +40,11 @@ class NutrientTargetOverrideQuerySet(models.QuerySet):
 
         `reasons` gives why a target is above its upper limit (R7), by nutrient. Unchanged values and reasons are
         left alone, so "set by" keeps naming whoever chose them. `current` is `by_nutrient(patient)` when the
-        caller has it already.
+        caller has it already. The changes go on the record's timeline as one event.
         """
         current = self.by_nutrient(patient) if current is None else current
         reasons = reasons or {}
+        changes = []
         for nutrient, value in values.items():
             override = current.get(nutrient)
             reason = reasons.get(nutrient, "")
@@ -54,6 +56,29 @@ class NutrientTargetOverrideQuerySet(models.QuerySet):
                     nutrient=nutrient,
                     defaults={"value": value, "reason": reason, "set_by": by, "set_at": timezone.now()},
                 )
+            else:
+                continue  # unchanged
+            after = _target_text(None if value is None else (value, reason))
+            changes.append({"field": TargetNutrient(nutrient).label, "before": _target_text(override), "after": after})
+        if changes:
+            names = ", ".join(_plain_name(change["field"]) for change in changes)
+            summary = f"Daily targets changed: {names}."
+            record_event(patient, "targets_changed", by=by, summary=summary, details={"changes": changes})
+
+
+def _plain_name(label: str) -> str:
+    """A target's label as words in a sentence: "Vitamin D (IU)" becomes "vitamin D"."""
+    name = label.split(" (")[0]
+    return name[:1].lower() + name[1:]
+
+
+def _target_text(target) -> str:
+    """An override, or a (value, reason) pair, as the timeline shows it; None is the default rule."""
+    if target is None:
+        return "default"
+    value, reason = (target.value, target.reason) if isinstance(target, NutrientTargetOverride) else target
+    text = f"{Decimal(value).normalize():f}"
+    return f"{text} ({reason})" if reason else text
 
 
 class NutrientTargetOverride(models.Model):

@@ -4,10 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from bonetrack.accounts.models import PatientProfile
+from bonetrack.undo.models import DeletedItem
+from bonetrack.undo.services import delete_with_undo
 
 from .log import LogItem
 
@@ -33,13 +35,18 @@ class CalciumForm(models.TextChoices):
     CITRATE = "citrate", "Calcium citrate"
 
 
+# What a plan line says, as the patient enters and corrects it.
+PLAN_FIELDS = ("kind", "calcium_form", "name", "amount_per_unit", "units_per_dose", "doses_per_day")
+
+
 class SupplementQuerySet(models.QuerySet):
     def active(self) -> "SupplementQuerySet":
         return self.filter(active=True)
 
     def with_taken_on(self, day) -> "SupplementQuerySet":
-        """Annotate `taken` (ticked off on `day`)."""
-        return self.annotate(taken=Exists(LogItem.objects.filter(supplement=OuterRef("pk"), date=day)))
+        """Annotate `taken` (ticked off on `day`) and `taken_as`, what the tick recorded (the plan may have changed since)."""
+        ticks = LogItem.objects.filter(supplement=OuterRef("pk"), date=day)
+        return self.annotate(taken=Exists(ticks), taken_as=Subquery(ticks.values("description")[:1]))
 
 
 class Supplement(models.Model):
@@ -93,13 +100,23 @@ class Supplement(models.Model):
         return self.dose_amount * self.doses_per_day
 
     @transaction.atomic(savepoint=False)
-    def toggle_taken(self, day: dt.date, *, by) -> bool:
-        """Tick this supplement off for `day`, or untick it when it was ticked; True when it is taken now."""
-        deleted, _ = self.intakes.filter(date=day).delete()
-        if deleted:
-            return False
+    def toggle_taken(self, day: dt.date, *, by) -> DeletedItem | None:
+        """Tick this supplement off for `day`, or untick it when it was ticked.
+
+        None when it is taken now; after an untick, the tick in the recycle bin (Undo puts it back for a day).
+        """
+        tick = self.intakes.filter(date=day).first()
+        if tick is not None:
+            return delete_with_undo(tick, patient=self.patient, by=by, description=tick.deletion_description)
         LogItem.from_supplement(patient=self.patient, day=day, supplement=self, created_by=by).save()
-        return True
+        return None
+
+    def save_changes(self) -> None:
+        """Save a corrected plan line (changed in memory, e.g. by SupplementForm with commit=False).
+
+        Days already ticked keep the amounts they were ticked with: each tick is a LogItem holding its own copy.
+        """
+        self.save(update_fields=PLAN_FIELDS)
 
     def stop(self) -> None:
         """Take this supplement off the plan; the days it was ticked keep their amounts."""

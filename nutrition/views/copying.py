@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
 
@@ -15,10 +16,11 @@ from .day import after_change, day_params, render_day
 
 
 def copied_message(plan: CopyPlan, copies: list[LogItem]) -> str:
+    source = format_day(plan.source_date, year=False)
     if plan.items and not copies:
-        return f"Nothing copied: {plan.date:%-d %b} already has every item from {plan.source_date:%-d %b}."
+        return f"Nothing copied: {format_day(plan.date, year=False)} already has every item from {source}."
     what = f"{len(copies)} item{'s' if len(copies) != 1 else ''}" if copies else "Nothing"
-    return f"{what} copied from {plan.source_date:%-d %b}."
+    return f"{what} copied from {source}."
 
 
 @require_POST

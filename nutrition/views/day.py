@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
@@ -135,6 +135,19 @@ def after_change(
         return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})
     messages.success(request, message)
     return redirect(day_url(patient, params.day, meal=params.meal) + (f"#{anchor}" if anchor else ""))
+
+
+def supplement_row(
+    request: HtmxHttpRequest, patient: PatientProfile, params: DayParams, supplement_id: int, message: str, *, undo=None
+) -> HttpResponse:
+    """htmx, after a tick changed: the supplement's row (with `undo`, the notice of its untick) and the day's totals,
+    so the page keeps its scroll position and the tick its focus; the whole day when it is no longer in the plan."""
+    context = day_context(patient, params)
+    row = next((s for s in context["supplements"] if s.pk == supplement_id), None)
+    if row is None:  # no longer in the plan: its row is gone, so the whole day is refreshed
+        return reswap(retarget(after_change(request, patient, params, message), "#day-content"), "outerHTML")
+    response = TemplateResponse(request, "nutrition/day.html#supplement-ticked", {**context, "supplement": row, "undo": undo})
+    return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})
 
 
 def refuse_change(request: HtmxHttpRequest, patient: PatientProfile, params: DayParams, message: str) -> HttpResponse:

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -10,10 +11,23 @@ from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
+from bonetrack.undo.services import RestoreRefused, delete_with_undo, restore
+from bonetrack.undo.views import confirm_delete, find_deleted, gone, notice, offer_undo
 
 from ..forms import ItemForm
 from ..models import Food, LogItem, Meal
-from .day import add_form, after_change, day_params, day_url, default_meal, food_from, render_day
+from .day import (
+    add_form,
+    after_change,
+    day_context,
+    day_params,
+    day_url,
+    default_meal,
+    food_from,
+    refuse_change,
+    render_day,
+    supplement_row,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,10 +86,50 @@ def item_edit(request: HtmxHttpRequest, patient: PatientProfile, item_id: int) -
     return TemplateResponse(request, "nutrition/item_edit.html", context, status=422 if request.method == "POST" else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @patient_view
 def item_delete(request: HtmxHttpRequest, patient: PatientProfile, item_id: int) -> HttpResponse:
+    """POST: move the item to the recycle bin; its row shows "Deleted. Undo" (htmx), or the next page offers Undo.
+    GET (the button without JavaScript): the confirmation page."""
     item = get_object_or_404(LogItem.objects.filter(patient=patient), pk=item_id)
-    item.delete()
     meal = item.meal if item.meal != Meal.SUPPLEMENTS else default_meal(patient)
-    return after_change(request, patient, day_params(request, patient).on(item.date, meal), f"Removed {item}.")
+    params = day_params(request, patient).on(item.date, meal)
+    if request.method == "GET":
+        back = day_url(patient, item.date, meal=meal)
+        return confirm_delete(request, patient, question=f"Delete {item.deletion_description}?", back_url=back)
+    deleted = delete_with_undo(item, patient=patient, by=request.user, description=item.deletion_description)
+    undo_url = reverse("nutrition:item-undo", kwargs={"patient_id": patient.pk, "deleted_id": deleted.pk})
+    if not wants_partial(request):
+        offer_undo(request, deleted, undo_url)
+        return redirect(day_url(patient, item.date, meal=meal))
+    # The day is drawn again (its totals no longer count the item), with the notice where the item was.
+    context = day_context(patient, params)
+    place = notice(deleted, undo_url, "#day-content") | {"undo_notice": True}
+    for block in context["meals"]:
+        if block["key"] == item.meal:
+            earlier = sum(1 for other in block["items"] if (other.created_at, other.pk) < (item.created_at, item_id))
+            block["items"].insert(earlier, place)
+    return TemplateResponse(request, "nutrition/day.html#day-content", context)
+
+
+@require_POST
+@patient_view
+def item_undo(request: HtmxHttpRequest, patient: PatientProfile, deleted_id: int) -> HttpResponse:
+    """Put a deleted food or supplement tick back as it was: the day again (htmx: its content, or the tick's row)."""
+    params = day_params(request, patient)
+    deleted = find_deleted(patient, deleted_id, "nutrition.logitem")
+    if deleted is None:
+        return gone(request, patient, back_url=day_url(patient, params.today))
+    try:
+        (item,) = restore(deleted, by=request.user)
+    except RestoreRefused as refusal:
+        message = refusal.message
+        if refusal.reason == "conflict":  # a log item's one unique constraint: one tick per supplement and day
+            message = "This can't be put back: that supplement has been ticked again for that day since."
+        return refuse_change(request, patient, params, message)
+    message = f"Put back: {item.deletion_description}."
+    if item.supplement_id is not None and wants_partial(request):
+        return supplement_row(request, patient, params.on(item.date), item.supplement_id, message)
+    meal = item.meal if item.meal != Meal.SUPPLEMENTS else params.meal
+    anchor = f"supplement-{item.supplement_id}" if item.supplement_id else f"item-{item.pk}"
+    return after_change(request, patient, params.on(item.date, meal), message, anchor=anchor)

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
 
 from bonetrack.accounts.models import PatientProfile
 from bonetrack.careteams.access import patient_view
+from bonetrack.core.date_display import format_day
 from bonetrack.core.htmx import HtmxHttpRequest, wants_partial
 from bonetrack.core.submissions import consume_form_token, once_per_form
+from bonetrack.undo.views import notice, offer_undo
 
 from ..absorption import supplement_tips
 from ..forms import SupplementForm, SupplementTickForm
-from .day import after_change, day_context, day_params, refuse_change
+from .day import after_change, day_params, day_url, refuse_change, supplement_row
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,14 +62,16 @@ def supplement_tick(request: HtmxHttpRequest, patient: PatientProfile, supplemen
         return refuse_change(request, patient, params, f"{supplement}: not recorded. {' '.join(form.errors['date'])}")
     day = form.cleaned_data["date"]
     consume_form_token(request)  # a tick clicked twice would untick
-    taken = supplement.toggle_taken(day, by=request.user)
-    message = f"{supplement}: {'taken' if taken else 'not taken'} on {day:%-d %b}."
+    untick = supplement.toggle_taken(day, by=request.user)
+    message = f"{supplement}: {'not taken' if untick else 'taken'} on {format_day(day, year=False)}."
+    if untick is None:  # ticked
+        if not wants_partial(request):
+            return after_change(request, patient, params.on(day), message, anchor=f"supplement-{supplement.pk}")
+        return supplement_row(request, patient, params.on(day), supplement.pk, message)
+    # Unticked: the tick waits in the recycle bin, and the row (or the next page) offers Undo.
+    undo_url = reverse("nutrition:item-undo", kwargs={"patient_id": patient.pk, "deleted_id": untick.pk})
     if not wants_partial(request):
-        return after_change(request, patient, params.on(day), message, anchor=f"supplement-{supplement.pk}")
-    # htmx: only this row and the day's totals change, so the page keeps its scroll position and the tick its focus.
-    context = day_context(patient, params.on(day))
-    row = next((s for s in context["supplements"] if s.pk == supplement.pk), None)
-    if row is None:  # no longer in the plan: its row is gone, so the whole day is refreshed
-        return reswap(retarget(after_change(request, patient, params.on(day), message), "#day-content"), "outerHTML")
-    response = TemplateResponse(request, "nutrition/day.html#supplement-ticked", {**context, "supplement": row})
-    return trigger_client_event(response, "showMessage", {"value": message, "level": "success"})
+        offer_undo(request, untick, undo_url)
+        return redirect(day_url(patient, day, meal=params.meal) + f"#supplement-{supplement.pk}")
+    undo = notice(untick, undo_url, f"#supplement-{supplement.pk}")
+    return supplement_row(request, patient, params.on(day), supplement.pk, message, undo=undo)

@@ -8,19 +8,27 @@ a URL pattern is in neither the checked pages nor NOT_PAGES, so a new page canno
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import Q
 from django.urls import get_resolver, reverse
 
 from bonetrack.accounts.devdata.demo_accounts import DEMO_PASSWORD
-from bonetrack.accounts.models import PatientProfile
+from bonetrack.accounts.models import PatientProfile, User
 from bonetrack.clinic.devdata.totp import DEMO_TOTP_SECRET, totp_code
+from bonetrack.clinic.models import ClinicalNote
 from bonetrack.core.navigation import CARE_TEAM_LINKS, PATIENT_TABS
+from exercise.models import SessionEntry
+from nutrition.models import Food
 from tests.authz import OK
+from tests.careteams.invitation_fixtures import care_team_invitation, staff_invitation
+from tests.dexa.reading_fixtures import finished_reading
+from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 from tests.test_authz import CASES, EXEMPT_NAMESPACES, _url_names
 
 SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 800}}
@@ -37,6 +45,7 @@ SUBPAGES = (
     "patients:account-delete",
     "dexa:scan-add",
     "dexa:scan-import",
+    "dexa:scan-read",
     "nutrition:custom-food-list",
     "nutrition:supplement-list",
     "nutrition:targets",
@@ -51,12 +60,17 @@ SUBPAGES = (
     "clinic:goal",
     "portability:fhir",
     "portability:export",
+    "dashboard:time-zone",
 )
 
 
 # Pages about one record of the demo patient: the record's id, or None when the role cannot open such a record.
 def _scan(patient: PatientProfile, role: str) -> dict:
     return {"scan_id": patient.dexa_scans.latest().pk}
+
+
+def _reading(patient: PatientProfile, role: str) -> dict:
+    return {"reading_id": finished_reading(patient).pk}
 
 
 def _editable_scan(patient: PatientProfile, role: str) -> dict | None:
@@ -76,14 +90,69 @@ def _food_item(patient: PatientProfile, role: str) -> dict:
     return {"item_id": patient.nutrition_items.filter(food__isnull=False).latest("date").pk}
 
 
+def _exercise_entry(patient: PatientProfile, role: str) -> dict:
+    return {"entry_id": SessionEntry.objects.for_patient(patient).latest("session__date", "pk").pk}
+
+
+def _changeable_lab(patient: PatientProfile, role: str) -> dict | None:
+    # A patient may delete only results they entered; the care team any.
+    results = patient.lab_results.order_by("-taken_on", "-pk")
+    if role == "self":
+        results = results.filter(Q(entered_by__isnull=True) | Q(entered_by=patient.user))
+    result = results.first()
+    return None if result is None else {"lab_id": result.pk}
+
+
+def _own_fracture(patient: PatientProfile, role: str) -> dict:
+    # The demo patient has no fractures: one she recorded herself is added for the check.
+    fracture, _ = patient.fractures.get_or_create(
+        site="wrist", occurred_on=patient.date_of_birth.replace(year=2015), defaults={"recorded_by": patient.user}
+    )
+    return {"fracture_id": fracture.pk}
+
+
+def _supplement(patient: PatientProfile, role: str) -> dict:
+    return {"supplement_id": patient.supplements.active().first().pk}
+
+
+def _custom_food(patient: PatientProfile, role: str) -> dict:
+    # The demo patient has no foods of her own: one is added for the check.
+    food = patient.custom_foods.first() or Food.objects.create_custom(
+        owner=patient, description="Oat drink, fortified", per_100g={"calcium_mg": Decimal(120)}, serving_grams=Decimal(250)
+    )
+    return {"food_id": food.pk}
+
+
+def _fresh_note(patient: PatientProfile, role: str) -> dict | None:
+    # Only the author edits a note, within a day of writing it: the demo clinician writes one now.
+    if role != "clinician":
+        return None
+    note = ClinicalNote.objects.create(patient=patient, author=User.objects.get(email=ROLES[role]), body="Reviewed today.")
+    return {"note_id": note.pk}
+
+
 DETAIL_PAGES: dict[str, Callable[[PatientProfile, str], dict | None]] = {
     "dexa:scan-detail": _scan,
     "dexa:scan-edit": _editable_scan,
+    "dexa:scan-reading": _reading,
+    "dexa:scan-from-report": _reading,
+    "dexa:report-add": _scan,
     "medications:course-detail": _course,
     "medications:course-edit": _course,
     "medications:course-stop": _course,
     "exercise:session-edit": _session,
     "nutrition:item-edit": _food_item,
+    # The confirmation pages a delete button opens without JavaScript.
+    "nutrition:item-delete": _food_item,
+    "exercise:session-delete": _session,
+    "exercise:entry-delete": _exercise_entry,
+    "labs:lab-delete": _changeable_lab,
+    # Edit pages: a patient edits only what they entered themselves; a note only its author, for a day.
+    "labs:lab-edit": _changeable_lab,
+    "patients:fracture-edit": _own_fracture,
+    "nutrition:supplement-edit": _supplement,
+    "nutrition:custom-food-edit": _custom_food,
+    "clinic:note-edit": _fresh_note,
 }
 
 
@@ -104,11 +173,19 @@ ACCOUNT_PAGES = ("reminders:notification-list", "account_change_password", "mfa_
 # The code step of a care-team member's sign-in (checked by _sign_in).
 SIGN_IN_STEPS = ("mfa_authenticate",)
 # Pages of someone signed out ("home" is the landing page; signed in, it redirects to the role's start page).
-SIGNED_OUT_PAGES = ("home", "account_login", "account_signup", "account_reset_password", "account_reset_password_done")
+SIGNED_OUT_PAGES = ("home", "account_login", "account_signup", "account_reset_password", "account_reset_password_done", "offline")
+
+# Pages opened from an invitation's link (checked by test_invitation_pages_have_no_serious_accessibility_violation).
+INVITATION_PAGES = ("careteams:staff-invitation-accept", "careteams:invitation-open")
 
 # URL names that are not pages of their own, and why.
 NOT_PAGES = {
+    "careteams:invite": "a POST action",
+    "careteams:invitation-cancel": "a POST action",
+    "careteams:invitation-respond": "a POST action",
     "healthz": "a status probe, no HTML",
+    "manifest": "the web app manifest, JSON",
+    "service-worker": "the service worker's JavaScript",
     "account_logout": "a POST action; its GET page only asks to confirm",
     "account_inactive": "shown only to a deactivated account",
     "account_reauthenticate": "a step before a sensitive change, same layout as sign-in",
@@ -126,22 +203,26 @@ NOT_PAGES = {
     "mfa_generate_recovery_codes": "recovery codes are off",
     "mfa_download_recovery_codes": "a download",
     "careteams:revoke": "a POST action",
+    "dashboard:checklist": "a POST action",
     "clinic:worklist-csv": "a CSV download",
     "dexa:scan-delete": "a POST action",
     "dexa:scan-verify": "a POST action",
     "dexa:scan-import-preview": "a POST action",
+    "dexa:scan-reading-status": "a partial polled by dexa:scan-reading",
+    "dexa:report-download": "a file download (the scan report)",
+    "dexa:report-delete": "a POST action",
     "exercise:entry-add": "a POST action",
     "exercise:session-repeat": "a POST action",
-    "exercise:session-delete": "a POST action",
-    "labs:lab-delete": "a POST action",
     "nutrition:food-search": "an htmx fragment of the day page (checked as PAGE_STATES)",
     "nutrition:item-add": "an htmx fragment of the day page (checked as PAGE_STATES)",
-    "nutrition:item-delete": "a POST action",
     "nutrition:favourite-toggle": "a POST action",
     "nutrition:day-copy": "a POST action",
     "nutrition:custom-food-delete": "a POST action",
     "nutrition:supplement-stop": "a POST action",
     "nutrition:supplement-tick": "a POST action",
+    "nutrition:item-undo": "a POST action (Undo)",
+    "exercise:undo": "a POST action (Undo)",
+    "labs:lab-undo": "a POST action (Undo)",
     "patients:fracture-delete": "a POST action",
     "patients:fall-add": "a POST action",
     "patients:fall-delete": "a POST action",
@@ -227,6 +308,7 @@ def checked_url_names() -> set[str]:
         | set(ACCOUNT_PAGES)
         | set(SIGNED_OUT_PAGES)
         | set(SIGN_IN_STEPS)
+        | set(INVITATION_PAGES)
     )
 
 
@@ -389,3 +471,48 @@ def test_every_page_has_no_serious_accessibility_violation(demo, live_server, br
     assert not report.lines, "Serious or critical accessibility violations:\n" + "\n".join(report.lines)
     unused = KNOWN_VIOLATIONS - report.known_seen
     assert not unused, f"known violations no longer found (remove them from KNOWN_VIOLATIONS): {sorted(unused)}"
+
+
+def test_invitation_pages_have_no_serious_accessibility_violation(transactional_db, live_server, browser):
+    """The pages an invitation link opens (with a fixture token), the page it gives for a link that no longer works,
+    and the lists of invitations on the patient's care team page and the clinician's worklist."""
+    patient, clinician = PatientFactory(), ClinicianFactory()
+    _, care_team_token = care_team_invitation(patient=patient, clinician=clinician)
+    _, staff_token = staff_invitation()
+    report, base = Report(), live_server.url
+    signed_out = {
+        "careteams:staff-invitation-accept": reverse("careteams:staff-invitation-accept", kwargs={"token": staff_token}),
+        "careteams:invitation-unusable": reverse("careteams:staff-invitation-accept", kwargs={"token": "no-such-token"}),
+    }
+    signed_in = {
+        clinician: {
+            "careteams:invitation-open": reverse("careteams:invitation-open", kwargs={"token": care_team_token}),
+            "clinic:worklist": reverse("clinic:worklist"),
+        },
+        patient.user: {"careteams:care-team": reverse("careteams:care-team", kwargs={"patient_id": patient.pk})},
+    }
+    seen_forms: set = set()
+    for size in SIZES:
+        context = _context(browser, size)
+        page = context.new_page()
+        for url_name, path in signed_out.items():
+            page.goto(base + path)
+            report.check(page, f"signed out {url_name} at {size}", url_name, size)
+            if size == "phone":
+                _empty_submits(page, report, base + path, f"signed out {url_name}", url_name, size, seen_forms)
+        for user, pages in signed_in.items():
+            page.goto(f"{base}/accounts/login/")
+            page.get_by_label("Email").fill(user.email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign In").click()
+            page.wait_for_load_state("networkidle")
+            for url_name, path in pages.items():
+                response = page.goto(base + path)
+                _settle(page)
+                assert response.ok, f"{url_name}: HTTP {response.status}"
+                report.check(page, f"{user.role} {url_name} at {size}", url_name, size)
+                if size == "phone":
+                    _empty_submits(page, report, base + path, f"{user.role} {url_name}", url_name, size, seen_forms)
+            context.clear_cookies()
+        context.close()
+    assert not report.lines, "Serious or critical accessibility violations:\n" + "\n".join(report.lines)

@@ -5,7 +5,7 @@ from tests.factories import PatientFactory
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_patient_adds_a_result_and_deletes_it_after_confirming(live_server, sign_in, page, width):
+def test_patient_adds_a_result_deletes_it_and_undoes(live_server, sign_in, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     patient = PatientFactory(user__time_zone="Europe/London")
     sign_in(patient.user)
@@ -28,10 +28,9 @@ def test_patient_adds_a_result_and_deletes_it_after_confirming(live_server, sign
     expect(row).to_contain_text("= 30 ng/mL")
     expect(row.locator(".badge")).to_have_text("At target")
 
-    # Dismissing the confirmation keeps the result; accepting it deletes it.
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    # Deleting asks nothing: the row says "Deleted." with Undo, which puts the result back.
     row.get_by_role("button", name="Delete").click()
+    expect(row).to_contain_text("Deleted. 25(OH)D (vitamin D) 75 nmol/L")
+    row.get_by_role("button", name="Undo").click()
+    expect(page.locator("tbody tr").first.locator(".badge")).to_have_text("At target")
     expect(page.locator("tbody tr")).to_have_count(1)
-    page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Delete").click()
-    expect(page.locator(".empty")).to_have_text("No lab results recorded.")

@@ -36,7 +36,7 @@ def test_helen_reads_her_advice_records_a_fall_and_deletes_one_at_360_px(demo_da
     assert (fall.injury, fall.fracture) == (True, True)
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Delete Fall, 02 Mar 2024").click()
+    page.get_by_role("button", name="Delete Fall, 2 Mar 2024").click()
     expect(page.get_by_text("Deleted: fall on 2 Mar 2024.")).to_be_visible()
     assert not Fall.objects.filter(pk=fall.pk).exists()
     assert Fall.objects.filter(patient=user.patient_profile).count() == 2

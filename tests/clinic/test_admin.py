@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import PASSWORD, AdminFactory, ClinicianFactory, PatientFactory
+from tests.factories import AdminFactory, ClinicianFactory, PatientFactory
 
 User = get_user_model()
 CHANGELIST = reverse("admin:accounts_user_changelist")
@@ -17,34 +17,15 @@ def _admin_client(client):
     return admin
 
 
-def test_user_list_offers_add_clinician(client, db):
+def test_user_list_offers_invitations_instead_of_accounts_with_passwords(client, db):
     _admin_client(client)
-    response = client.get(CHANGELIST)
-    assert f'href="{reverse("admin:accounts_user_add")}?role=clinician"' in response.content.decode()
-    form = client.get(reverse("admin:accounts_user_add"), {"role": "clinician"}).context["adminform"].form
+    response = client.get(CHANGELIST).content.decode()
+    invite = reverse("admin:careteams_staffinvitation_add")
+    assert f'href="{invite}?role=clinician"' in response and f'href="{invite}?role=admin"' in response
+    assert f'href="{reverse("admin:accounts_user_add")}' not in response
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+    form = client.get(invite, {"role": "clinician"}).context["adminform"].form
     assert form.initial["role"] == "clinician"
-
-
-def test_admin_creates_a_clinician_who_can_sign_in(client, db):
-    _admin_client(client)
-    response = client.post(
-        reverse("admin:accounts_user_add"),
-        {
-            "email": "new.doctor@example.org",
-            "first_name": "Nina",
-            "last_name": "Doctor",
-            "role": "clinician",
-            "time_zone": "Europe/London",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-    assert response.status_code == 302
-    user = User.objects.get(email="new.doctor@example.org")
-    assert (user.role, user.is_staff) == ("clinician", False)
-    client.logout()
-    signed_in = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert signed_in.status_code == 302 and signed_in.url == "/"  # straight in: the address is vouched for
 
 
 def test_deactivate_action(client, db):

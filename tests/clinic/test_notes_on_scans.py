@@ -29,7 +29,7 @@ def test_a_note_pinned_to_a_scan_shows_on_the_scan_and_in_the_timeline(clinician
     assert "Spine lower than expected" in detail.content.decode()
 
     timeline = clinician_client.get(reverse("clinic:timeline", kwargs={"patient_id": patient.pk}))
-    assert "About the scan of 03 Feb 2025" in timeline.content.decode()
+    assert "About the scan of 3 Feb 2025" in timeline.content.decode()
 
 
 def test_a_note_cannot_be_pinned_to_another_patients_scan(clinician_client, patient):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bonetrack.audit.events import record_event
 from bonetrack.clinic import timeline as clinic_timeline
 from bonetrack.clinic import workspace
 from bonetrack.clinic.models import ClinicalNote
@@ -148,15 +149,22 @@ def test_query_count_is_fixed(client, patient, clinician, django_assert_max_num_
     for i in range(40):
         _note(patient, clinician, f"Note {i}", timezone.now() - dt.timedelta(days=i))
         FractureFactory(patient=patient, occurred_on=dt.date(2000 + i % 20, 1, 1 + i % 28))
+        record_event(
+            patient,
+            "targets_changed",
+            by=clinician if i % 2 else patient.user,
+            summary=f"Change {i}",
+            at=timezone.now() - dt.timedelta(days=i, hours=1),
+        )
     client.force_login(clinician)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     # session, user, patient, audit insert, one query per timeline source (notes, fractures, medication courses,
-    # scans, nutrition, exercise, reminders, labs, doses, FRAX results and falls, and the courses behind the
-    # medication prompts, which the chart's medication bands reuse), and ATOMIC_REQUESTS' savepoints; a full page
-    # adds the headers (the chart's scans, the fracture risk flags) and the note form's scan choices. The nutrition
-    # source reads only the last months a page can show, and looks further back (one more query) when gaps in
-    # logging leave that window short, as here, where nothing is logged at all.
-    with django_assert_max_num_queries(19 if htmx else 23):
+    # changes to the record, scans, nutrition, exercise, reminders, labs, doses, FRAX results and falls, and the
+    # courses behind the medication prompts, which the chart's medication bands reuse), and ATOMIC_REQUESTS'
+    # savepoints; a full page adds the headers (the chart's scans, the fracture risk flags) and the note form's scan
+    # choices. The nutrition source reads only the last months a page can show, and looks further back (one more
+    # query) when gaps in logging leave that window short, as here, where nothing is logged at all.
+    with django_assert_max_num_queries(20 if htmx else 24):
         response = client.get(_url(patient), **headers)
     assert len(response.context_data["entries"]) == 20
 

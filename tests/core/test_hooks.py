@@ -28,6 +28,7 @@ def test_demo_modules_come_from_each_apps_devdata_package_in_order():
         "exercise.devdata.demo",
         "bonetrack.reminders.devdata.demo",
         "bonetrack.clinic.devdata.demo",
+        "bonetrack.audit.devdata.demo",
     ]
     orders = [module.ORDER for module in modules]
     assert orders == sorted(orders)
@@ -40,6 +41,7 @@ def test_bench_modules_start_with_the_people_and_each_offers_part_of_the_contrac
     assert set(_names("devdata.bench")) == {
         "bonetrack.accounts.devdata.bench",
         "bonetrack.careteams.devdata.bench",
+        "bonetrack.audit.devdata.bench",
         "dexa.devdata.bench",
         "nutrition.devdata.bench",
         "exercise.devdata.bench",
@@ -52,6 +54,9 @@ def test_bench_modules_start_with_the_people_and_each_offers_part_of_the_contrac
     }
     for module in modules:
         assert any(hasattr(module, name) for name in ("seed", "pages", "measure")), module.__name__
+    # DEXA's also reads synthetic reports (text PDFs and photos): time per report and field accuracy.
+    dexa_bench = next(module for module in modules if module.__name__ == "dexa.devdata.bench")
+    assert callable(dexa_bench.measure)
 
 
 def test_reference_data_is_found_where_the_product_keeps_it():

@@ -35,6 +35,7 @@ PATIENT_PAGES = (
     "progress:report",
     "portability:summary",
     "reminders:reminder-list",
+    "careteams:care-team",
 )
 DEMO_PATIENTS = ("patient@example.com", "helen.park@example.com", "robert.silva@example.com", "anna.kowalski@example.com")
 

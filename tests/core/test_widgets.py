@@ -22,7 +22,8 @@ def test_long_select_renders_what_djangos_select_renders():
     fast = str(Fast(initial={"zone": "Europe/London"})["zone"])
     assert _normalise(fast) == _normalise(plain)
     assert fast.count(" selected") == 1
-    assert '<option value="Europe/London" selected>Europe/London</option>' in fast
+    assert '<option value="Europe/London" selected>London, Britain (UK)</option>' in fast
+    assert '<optgroup label="Europe">' in fast
 
 
 def test_long_select_escapes_values_and_labels():

@@ -98,7 +98,7 @@ def test_the_time_axis_ends_at_the_next_scan_due(until, spans, expected):
 
 def test_hover_has_date_site_t_bmd_change_and_significance():
     hover = build_tscore_figure(ROWS).data[0].hovertext[0]
-    for text in ("01 Jan 2018", "lumbar spine", "T-score -2.8", "BMD 0.800 g/cm²", "+0.010 g/cm²", "Stable"):
+    for text in ("1 Jan 2018", "lumbar spine", "T-score -2.8", "BMD 0.800 g/cm²", "+0.010 g/cm²", "Stable"):
         assert text in hover
 
 

@@ -111,7 +111,7 @@ def test_one_scan_per_patient_date_and_facility(patient_client, patient):
     facility = FacilityFactory()
     make_scan(patient, dt.date(2024, 5, 2), {"lumbar_spine": ("0.800", "-2.0")}, facility=facility)
     response = patient_client.post(add_url(patient), form_data(facility))
-    assert "There is already a scan on 02 May 2024 at" in response.content.decode()
+    assert "There is already a scan on 2 May 2024 at" in response.content.decode()
     assert DexaScan.objects.count() == 1
 
 

@@ -63,7 +63,7 @@ def test_rows_of_one_scan_must_agree_and_not_repeat_a_site(patient):
 def test_an_existing_scan_is_an_error(patient):
     make_scan(patient, dt.date(2024, 1, 1), {"lumbar_spine": ("0.800", "-1.0")}, facility=FacilityFactory(name="City"))
     preview = parse_csv(HEADER + "2024-01-01,city,hologic,,total_hip,,0.8,-1.0,\n", patient=patient, today=TODAY)
-    assert preview.rows[0].errors == ["A scan on 01 Jan 2024 at city is already recorded."]
+    assert preview.rows[0].errors == ["A scan on 1 Jan 2024 at city is already recorded."]
 
 
 def test_missing_header_is_a_file_error(patient):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from tests.authz import FOREIGN_OBJECT, PATIENT_DATA, PUBLIC, Case, patient_kwargs
 from tests.exercise.factories import ExerciseSessionFactory, SessionEntryFactory, library_exercise
+from tests.undo.helpers import deleted, undo_kwargs
 
 
 def _own_session(w):
@@ -14,6 +15,14 @@ def _foreign_session(w):
 
 def _session_kwargs(make):
     return lambda w: {"patient_id": w.patient.pk, "session_id": make(w).pk}
+
+
+def _entry_kwargs(owner: str):
+    return lambda w: {"patient_id": w.patient.pk, "entry_id": SessionEntryFactory(session__patient=getattr(w, owner)).pk}
+
+
+def _deleted_entry(patient):
+    return deleted(SessionEntryFactory(session__patient=patient), patient)
 
 
 def _walk(w) -> dict:
@@ -58,7 +67,14 @@ CASES = [
     ),
     Case("exercise:session-delete", PATIENT_DATA, kwargs=_session_kwargs(_own_session), method="post"),
     Case("exercise:session-delete", FOREIGN_OBJECT, kwargs=_session_kwargs(_foreign_session), method="post", label="foreign"),
-    Case("exercise:session-delete", NOT_ALLOWED, kwargs=_session_kwargs(_own_session), label="get not allowed"),
+    Case("exercise:session-delete", PATIENT_DATA, kwargs=_session_kwargs(_own_session)),
+    Case("exercise:entry-delete", PATIENT_DATA, kwargs=_entry_kwargs("patient"), method="post"),
+    Case("exercise:entry-delete", FOREIGN_OBJECT, kwargs=_entry_kwargs("other_patient"), method="post", label="foreign"),
+    Case("exercise:entry-delete", PATIENT_DATA, kwargs=_entry_kwargs("patient")),
+    Case("exercise:entry-delete", FOREIGN_OBJECT, kwargs=_entry_kwargs("other_patient"), label="foreign confirmation page"),
+    Case("exercise:undo", PATIENT_DATA, kwargs=undo_kwargs(_deleted_entry, "patient"), method="post"),
+    Case("exercise:undo", FOREIGN_OBJECT, kwargs=undo_kwargs(_deleted_entry, "other_patient"), method="post", label="foreign"),
+    Case("exercise:undo", NOT_ALLOWED, kwargs=undo_kwargs(_deleted_entry, "patient"), label="get not allowed"),
     Case("exercise:library", PATIENT_DATA, kwargs=patient_kwargs),
     Case("exercise:history", PATIENT_DATA, kwargs=patient_kwargs),
     Case("exercise:progression", PATIENT_DATA, kwargs=patient_kwargs),

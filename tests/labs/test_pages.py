@@ -102,11 +102,13 @@ def test_future_date_in_the_patients_own_zone_is_refused(patient_client, patient
     assert LabResult.objects.count() == 1
 
 
-def test_delete_asks_for_confirmation_and_is_scoped(patient_client, patient):
+def test_delete_is_scoped_and_confirmed_on_a_page_without_javascript(patient_client, patient):
     mine = LabResultFactory(patient=patient)
     other = LabResultFactory()
     body = patient_client.get(_url(patient)).content.decode()
-    assert 'data-confirm="Delete the 25(OH)D (vitamin D) result of 1 Mar 2024?"' in body
+    assert "data-confirm" not in body  # no "are you sure?": Undo instead
+    confirm = patient_client.get(reverse("labs:lab-delete", kwargs={"patient_id": patient.pk, "lab_id": mine.pk}))
+    assert "Delete the result 25(OH)D (vitamin D) 32 ng/mL on 1 Mar 2024?" in confirm.content.decode()
     foreign = reverse("labs:lab-delete", kwargs={"patient_id": patient.pk, "lab_id": other.pk})
     assert patient_client.post(foreign).status_code == 404
     own = reverse("labs:lab-delete", kwargs={"patient_id": patient.pk, "lab_id": mine.pk})

@@ -1,6 +1,7 @@
 from nutrition.models import Food, LogItem, Supplement
 from tests.authz import FOREIGN_OBJECT, PATIENT_DATA, Case, expect, patient_kwargs
 from tests.nutrition.factories import CustomFoodFactory, FoodFactory, LogItemFactory, SupplementFactory
+from tests.undo.helpers import deleted, undo_kwargs
 
 # Clinician-only POSTs on a patient: the patient gets 403; people who cannot see the patient get 404.
 CARE_TEAM_ONLY = expect(PATIENT_DATA, self=403)
@@ -18,6 +19,10 @@ def _item(patient) -> LogItem:
 
 def _supplement(patient) -> Supplement:
     return SupplementFactory(patient=patient)
+
+
+def _deleted_item(patient):
+    return deleted(_item(patient), patient)
 
 
 def item_kwargs(owner_attr):
@@ -69,7 +74,11 @@ CASES = [
     ),
     Case("nutrition:item-delete", PATIENT_DATA, kwargs=item_kwargs("patient"), method="post"),
     Case("nutrition:item-delete", FOREIGN_OBJECT, kwargs=item_kwargs("other_patient"), method="post", label="foreign item"),
-    Case("nutrition:item-delete", {role: 405 for role in PATIENT_DATA}, kwargs=item_kwargs("patient"), label="get"),
+    Case("nutrition:item-delete", PATIENT_DATA, kwargs=item_kwargs("patient")),
+    Case("nutrition:item-delete", FOREIGN_OBJECT, kwargs=item_kwargs("other_patient"), label="foreign confirmation page"),
+    Case("nutrition:item-undo", PATIENT_DATA, kwargs=undo_kwargs(_deleted_item, "patient"), method="post"),
+    Case("nutrition:item-undo", FOREIGN_OBJECT, kwargs=undo_kwargs(_deleted_item, "other_patient"), method="post", label="other"),
+    Case("nutrition:item-undo", {role: 405 for role in PATIENT_DATA}, kwargs=undo_kwargs(_deleted_item, "patient"), label="get"),
     Case(
         "nutrition:favourite-toggle",
         PATIENT_DATA,
@@ -127,4 +136,47 @@ CASES = [
     Case("nutrition:targets", PATIENT_DATA, kwargs=patient_kwargs),
     Case("nutrition:targets", CARE_TEAM_ONLY, kwargs=patient_kwargs, method="post", data=lambda w: {"calcium_mg": "1300"}),
     Case("nutrition:trends", PATIENT_DATA, kwargs=patient_kwargs),
+]
+
+SUPPLEMENT = {"kind": "vitamin_d3", "amount_per_unit": "2000", "units_per_dose": "1", "doses_per_day": "1", "name": "D3"}
+CUSTOM_FOOD = {
+    "description": "Family porridge",
+    "basis": "serving",
+    "serving_name": "bowl",
+    "serving_grams": "250",
+    "calcium_mg": "300",
+}
+
+# Correcting a supplement-plan line or one of the patient's own foods (the patient and their care team).
+CASES += [
+    Case("nutrition:supplement-edit", PATIENT_DATA, kwargs=supplement_kwargs("patient")),
+    Case(
+        "nutrition:supplement-edit", PATIENT_DATA, kwargs=supplement_kwargs("patient"), method="post", data=lambda w: SUPPLEMENT
+    ),
+    Case("nutrition:supplement-edit", FOREIGN_OBJECT, kwargs=supplement_kwargs("other_patient"), label="foreign"),
+    Case(
+        "nutrition:supplement-edit",
+        FOREIGN_OBJECT,
+        kwargs=supplement_kwargs("other_patient"),
+        method="post",
+        label="foreign",
+        data=lambda w: SUPPLEMENT,
+    ),
+    Case("nutrition:custom-food-edit", PATIENT_DATA, kwargs=custom_food_kwargs("patient")),
+    Case(
+        "nutrition:custom-food-edit",
+        PATIENT_DATA,
+        kwargs=custom_food_kwargs("patient"),
+        method="post",
+        data=lambda w: CUSTOM_FOOD,
+    ),
+    Case("nutrition:custom-food-edit", FOREIGN_OBJECT, kwargs=custom_food_kwargs("other_patient"), label="foreign"),
+    Case(
+        "nutrition:custom-food-edit",
+        FOREIGN_OBJECT,
+        kwargs=custom_food_kwargs("other_patient"),
+        method="post",
+        label="foreign",
+        data=lambda w: CUSTOM_FOOD,
+    ),
 ]

@@ -143,7 +143,7 @@ def test_delete(patient_client, patient, foods, today):
     item = LogItem.objects.get()
     response = patient_client.post(url("item-delete", patient, item_id=item.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Removed 100 g Milk" in response.headers["HX-Trigger"]
+    assert "<strong>Deleted.</strong> 100 g Milk" in response.content.decode()  # with Undo, in the item's place
     assert not LogItem.objects.exists()
 
 

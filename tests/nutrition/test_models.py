@@ -121,14 +121,15 @@ def test_copy_plan_applies_the_missing_items_or_all_of_them_again(patient, foods
 
 def test_toggle_taken_ticks_then_unticks(patient, django_assert_num_queries):
     supplement = patient.supplements.get(pk=CalciumSupplementFactory(patient=patient, units_per_dose=2).pk)
-    with django_assert_num_queries(2):  # the DELETE that finds no tick, the INSERT; the patient is already loaded
-        assert supplement.toggle_taken(DAY, by=patient.user) is True
+    with django_assert_num_queries(2):  # the SELECT that finds no tick, the INSERT; the patient is already loaded
+        assert supplement.toggle_taken(DAY, by=patient.user) is None
     tick = LogItem.objects.get(supplement=supplement)
     assert (tick.date, tick.meal, tick.calcium_mg, tick.quantity, tick.created_by) == (
         DAY, Meal.SUPPLEMENTS, Decimal(630), 2, patient.user
     )  # fmt: skip
-    assert supplement.toggle_taken(DAY + dt.timedelta(days=1), by=patient.user) is True  # another day: its own tick
-    assert supplement.toggle_taken(DAY, by=patient.user) is False
+    assert supplement.toggle_taken(DAY + dt.timedelta(days=1), by=patient.user) is None  # another day: its own tick
+    untick = supplement.toggle_taken(DAY, by=patient.user)  # unticked: the tick waits in the recycle bin
+    assert (untick.label, untick.original_pk) == ("nutrition.logitem", tick.pk)
     assert list(LogItem.objects.values_list("date", flat=True)) == [DAY + dt.timedelta(days=1)]
 
 

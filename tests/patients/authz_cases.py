@@ -88,3 +88,57 @@ CASES = [
     ),
     Case("patients:account-deleted", PUBLIC),
 ]
+
+
+def _fracture_kwargs(owner: str, **fields):
+    return lambda w: {"patient_id": w.patient.pk, "fracture_id": FractureFactory(patient=getattr(w, owner), **fields).pk}
+
+
+def _fracture_by_clinician(w):
+    return {"patient_id": w.patient.pk, "fracture_id": FractureFactory(patient=w.patient, recorded_by=w.clinician).pk}
+
+
+FRACTURE = {"site": "hip", "occurred_on": "2021-06-01", "fragility": "on", "on_glucocorticoids": "on", "notes": "Slipped"}
+CARE_TEAMS_ENTRY = expect(PATIENT_DATA, self=403)
+
+# Correcting a fracture; a patient may neither correct nor delete one their care team recorded.
+CASES += [
+    Case("patients:fracture-edit", PATIENT_DATA, kwargs=_fracture_kwargs("patient")),
+    Case(
+        "patients:fracture-edit",
+        PATIENT_DATA,
+        method="post",
+        label="valid",
+        kwargs=_fracture_kwargs("patient"),
+        data=lambda w: FRACTURE,
+    ),
+    Case("patients:fracture-edit", FOREIGN_OBJECT, label="foreign fracture", kwargs=_fracture_kwargs("other_patient")),
+    Case(
+        "patients:fracture-edit",
+        FOREIGN_OBJECT,
+        method="post",
+        label="foreign fracture",
+        kwargs=_fracture_kwargs("other_patient"),
+        data=lambda w: FRACTURE,
+    ),
+    Case("patients:fracture-edit", CARE_TEAMS_ENTRY, label="care team's fracture", kwargs=_fracture_by_clinician),
+    Case(
+        "patients:fracture-edit",
+        CARE_TEAMS_ENTRY,
+        method="post",
+        label="care team's fracture",
+        kwargs=_fracture_by_clinician,
+        data=lambda w: FRACTURE,
+    ),
+    Case(
+        "patients:fracture-edit",
+        expect(PATIENT_DATA, self=422, clinician=422, admin=422),
+        method="post",
+        label="invalid",
+        kwargs=_fracture_kwargs("patient"),
+        data=lambda w: FRACTURE | {"occurred_on": "2999-01-01"},
+    ),
+    Case(
+        "patients:fracture-delete", CARE_TEAMS_ENTRY, method="post", label="care team's fracture", kwargs=_fracture_by_clinician
+    ),
+]

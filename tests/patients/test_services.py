@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from bonetrack.accounts.models import Fracture
+from bonetrack.audit.models import RecordEvent
 from bonetrack.patients.services import fracture_delete, fracture_record, profile_update
 from bonetrack.reminders.models import ReminderDueDate
 from dexa.services import refresh_next_scan_due
@@ -62,6 +63,7 @@ def _admin_form(patient, **changes) -> dict:
         "date_of_birth": patient.date_of_birth.isoformat(),
         "sex": patient.sex,
         "menopausal_status": patient.menopausal_status,
+        "body_units": patient.body_units,
         "scan_interval_months": "",
         "fractures-TOTAL_FORMS": "0",
         "fractures-INITIAL_FORMS": "0",
@@ -95,6 +97,13 @@ def test_the_admin_change_form_moves_the_date_and_records_who_set_the_interval(c
     assert (osteopenic.scan_interval_months, osteopenic.scan_interval_set_by) == (36, admin)
     assert osteopenic.next_scan_due_on == dt.date(2024, 4, 1)
     assert ReminderDueDate.objects.get(patient=osteopenic).due_on == dt.date(2024, 4, 1)
+    # On the timeline once, with what it was before the admin saved it.
+    event = RecordEvent.objects.get(patient=osteopenic, kind="scan_interval_changed")
+    assert (event.actor, event.details["changes"][0]["before"], event.details["changes"][0]["after"]) == (
+        admin,
+        "the default rule",
+        "every 36 months",
+    )
 
 
 def test_the_admin_cannot_type_in_the_derived_next_scan_date(client, osteopenic):

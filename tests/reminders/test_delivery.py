@@ -146,7 +146,7 @@ def test_clinician_digest_email(db):
     (message,) = mail.outbox
     assert message.to == [clinician.email]
     assert message.subject == "[BoneTrack] 1 patient 30+ days overdue for a scan (1 new)"
-    assert "Helen Park: due 2026-10-13, 40 days overdue (new)" in message.body
+    assert "Helen Park: due 13 Oct 2026, 40 days overdue (new)" in message.body
     assert "Helen Park" in message.alternatives[0][0]
 
 

@@ -134,8 +134,9 @@ def _team(n: int):
 )
 def test_worklist_column_and_filters_in_a_fixed_number_of_queries(client, django_assert_max_num_queries, n, params, expected):
     client.force_login(_team(n))
-    # Session, user, the count, the page, the treatment and fracture risk columns' one query each, the other sources.
-    with django_assert_max_num_queries(8):
+    # Session, user, the count, the page, the treatment and fracture risk columns' one query each, the other sources,
+    # and the invitations from patients waiting for this clinician's answer.
+    with django_assert_max_num_queries(9):
         response = client.get(WORKLIST, params)
     rows = response.context["rows"]
     names = [row["patient"].user.last_name for row in rows]

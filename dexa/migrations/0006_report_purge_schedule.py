@@ -1,0 +1,19 @@
+from django.db import migrations
+
+from dexa.beat import PURGE_REPORTS, ensure_schedule
+
+
+def create_schedule(apps, schema_editor):
+    ensure_schedule(apps.get_model("django_celery_beat", "PeriodicTask"), apps.get_model("django_celery_beat", "CrontabSchedule"))
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=PURGE_REPORTS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("dexa", "0005_scan_reports"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+    operations = [migrations.RunPython(create_schedule, remove_schedule)]
