@@ -235,7 +235,7 @@ class TestPurgeSchedule:
         ensure_schedule(PeriodicTask, CrontabSchedule)  # idempotent: the migration ran it already
         task = PeriodicTask.objects.get(name=PURGE_REPORTS)
         assert task.task == tasks.purge_orphan_reports_task.name
-        assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("40", "*", True)
+        assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("50", "*", True)
 
     def test_the_task_deletes_a_day_old_report_never_saved_as_a_scan(self, patient, settings):
         reading = finished_reading(patient)
