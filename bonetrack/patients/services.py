@@ -9,7 +9,11 @@ from dexa.services import refresh_next_scan_due
 
 @transaction.atomic
 def profile_update(*, patient: PatientProfile, user: User) -> None:
-    """Save the patient's details (changed in memory, e.g. by a form with commit=False)."""
+    """Save the patient's details (changed in memory, e.g. by a form with commit=False).
+
+    The profile form shows the time zone: saving it confirms the zone (the first-run checklist's step).
+    """
+    user.time_zone_confirmed = True
     user.save()
     patient.save()
     # Age, sex and menopausal status decide the scan categories (R1, R2), hence the next scan date (R5).

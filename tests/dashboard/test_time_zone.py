@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bonetrack.accounts.models import User
+from bonetrack.patients.services import profile_update
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,11 @@ def test_the_sign_up_page_detects_the_zone_with_a_script_file(client):
     assert '<input type="hidden" name="time_zone" value="UTC" data-detect-time-zone' in html
     assert "js/timezone.js" in html
     assert '<select name="time_zone"' not in html
+
+
+def test_saving_the_profile_confirms_the_time_zone_it_shows():
+    patient = PatientFactory(user__time_zone_confirmed=False)
+    patient.user.time_zone = "Europe/London"
+    profile_update(patient=patient, user=patient.user)
+    patient.user.refresh_from_db()
+    assert (patient.user.time_zone, patient.user.time_zone_confirmed) == ("Europe/London", True)

@@ -65,7 +65,8 @@ DEMO_FALLS = {
 
 def _user(email: str, first: str, last: str, role: str, tz: str = "UTC") -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first, "last_name": last, "role": role, "time_zone": tz}
+        email=email,
+        defaults={"first_name": first, "last_name": last, "role": role, "time_zone": tz, "time_zone_confirmed": True},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
