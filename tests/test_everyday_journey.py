@@ -22,7 +22,7 @@ from tests.nutrition.factories import LogItemFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-new-passphrase-7"
+PASSWORD = "a-long-new-test-passphrase-7"
 LINK = re.compile(r"https?://[^/\s]+(/invitations/staff/[A-Za-z0-9_-]+/)")
 
 

@@ -14,7 +14,7 @@ from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import PatientFactory
 
 PHONE = {"width": 360, "height": 800}
-PASSWORD = "a-long-first-run-password"
+PASSWORD = "a-long-first-run-test-password"
 
 
 def test_a_new_patient_signs_up_with_the_browsers_zone_and_works_through_the_checklist(live_server, browser):

@@ -14,7 +14,7 @@ from bonetrack.clinic.devdata.totp import totp_code
 from tests.factories import AdminFactory
 
 ADMIN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-NEW_PASSWORD = "my-own-secret-phrase-42"
+NEW_PASSWORD = "my-own-test-phrase-42"
 LINK = re.compile(r"https?://[^/\s]+(/invitations/staff/[A-Za-z0-9_-]+/)")
 
 

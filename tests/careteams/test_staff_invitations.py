@@ -28,7 +28,7 @@ from bonetrack.clinic.devdata.totp import totp_code
 from tests.careteams.invitation_fixtures import care_team_invitation
 from tests.factories import AdminFactory, ClinicianFactory, PatientFactory
 
-NEW_PASSWORD = "a-long-new-passphrase-7"
+NEW_PASSWORD = "a-long-new-test-passphrase-7"
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 LINK = re.compile(r"https?://[^/\s]+(/invitations/staff/([A-Za-z0-9_-]+)/)")
 
