@@ -34,11 +34,11 @@ def report_read(request: HtmxHttpRequest, patient: PatientProfile) -> HttpRespon
     form = ScanReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consume_form_token(request)
             reading = report_reading.start_reading(patient=patient, uploaded_file=form.cleaned_data["file"], by=request.user)
         except ValidationError as error:
-            form.add_error("file", error)
+            form.add_error("file", error)  # the form's token stays unused: the person can send the form again
         else:
+            consume_form_token(request)
             return redirect("dexa:scan-reading", patient_id=patient.pk, reading_id=reading.pk)
     return TemplateResponse(request, "dexa/report_read.html", {"patient": patient, "form": form})
 
