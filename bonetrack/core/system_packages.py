@@ -35,35 +35,39 @@ def apt_install(packages) -> bool:
     return True
 
 
-def ensure_pango() -> int:
-    """Make sure Pango is there (idempotent: nothing is run when it is); 1 only when an install as root failed."""
-    missing = missing_libraries()
+def _ensure(what: str, missing: list[str] | bool, packages, needed_for: str, present) -> int:
+    """Install `packages` when something of `what` is missing (idempotent: nothing is run when it is all there);
+    1 only when an install as root failed. `missing`: the missing parts to name, or True; `present()` checks again."""
     if not missing:
         return 0
-    advice = f"sudo apt-get update && sudo apt-get install -y {' '.join(PANGO_PACKAGES)}"
+    label = f"{what} is missing" + (f" ({', '.join(missing)})" if isinstance(missing, list) else "")
+    advice = f"sudo apt-get update && sudo apt-get install -y {' '.join(packages)}"
     if not shutil.which("apt-get"):
-        print(f"Pango is missing ({', '.join(missing)}): the visit summary PDF needs it. Install Pango for your system.")
+        print(f"{label}: {needed_for}. Install {what} for your system.")
         return 0
     if os.geteuid() != 0:
-        print(f"Pango is missing ({', '.join(missing)}): the visit summary PDF needs it. Install it with:\n    {advice}")
+        print(f"{label}: {needed_for}. Install it with:\n    {advice}")
         return 0
-    print(f"Pango is missing ({', '.join(missing)}); installing {' '.join(PANGO_PACKAGES)}.", flush=True)
-    return 0 if apt_install(PANGO_PACKAGES) and not missing_libraries() else 1
+    print(f"{label}; installing {' '.join(packages)}.", flush=True)
+    return 0 if apt_install(packages) and present() else 1
+
+
+def ensure_pango() -> int:
+    """Make sure Pango is there; 1 only when an install as root failed."""
+    return _ensure(
+        "Pango", missing_libraries(), PANGO_PACKAGES, "the visit summary PDF needs it", lambda: not missing_libraries()
+    )
 
 
 def ensure_tesseract() -> int:
-    """Make sure Tesseract is there (idempotent: nothing is run when it is); 1 only when an install as root failed."""
-    if shutil.which("tesseract"):
-        return 0
-    advice = f"sudo apt-get update && sudo apt-get install -y {' '.join(TESSERACT_PACKAGES)}"
-    if not shutil.which("apt-get"):
-        print("Tesseract is missing: reading photos and scans of DEXA reports needs it. Install Tesseract for your system.")
-        return 0
-    if os.geteuid() != 0:
-        print(f"Tesseract is missing: reading photos and scans of DEXA reports needs it. Install it with:\n    {advice}")
-        return 0
-    print(f"Tesseract is missing; installing {' '.join(TESSERACT_PACKAGES)}.", flush=True)
-    return 0 if apt_install(TESSERACT_PACKAGES) and shutil.which("tesseract") else 1
+    """Make sure Tesseract is there; 1 only when an install as root failed."""
+    return _ensure(
+        "Tesseract",
+        not shutil.which("tesseract"),
+        TESSERACT_PACKAGES,
+        "reading photos and scans of DEXA reports needs it",
+        lambda: bool(shutil.which("tesseract")),
+    )
 
 
 def ensure_all() -> int:
